@@ -35,6 +35,9 @@ public readonly record struct TelemetrySample(
 
     public bool HasPedalReadings => Throttle != StationaryArtefact && Brake != StationaryArtefact;
 
+    /// <summary>The feed sometimes reports gears above 8 while a car stands in the garage: not a gear.</summary>
+    public bool HasGear => Gear <= 8;
+
     public bool IsDrsOpen => Drs is 10 or 12 or 14;
 
     public bool IsBraking => Brake > 0 && Brake != StationaryArtefact;

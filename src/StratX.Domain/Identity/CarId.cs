@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Orleans;
+using StratX.Domain.Serialization;
 
 namespace StratX.Domain.Identity;
 
 /// <summary>A car in a session, named by its race number ("1", "44", "007" in endurance racing).</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, JsonConverter(typeof(CarIdJsonConverter))]
 public readonly record struct CarId : IComparable<CarId>
 {
     public CarId(string value) => Value = KeySegment.RequireCar(value);

@@ -1,9 +1,11 @@
+using System.Text.Json.Serialization;
 using Orleans;
+using StratX.Domain.Serialization;
 
 namespace StratX.Domain.Identity;
 
 /// <summary>"{tenant}/{session}/{car}": the key of a car's grains and of its timing and telemetry streams.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, JsonConverter(typeof(CarKeyJsonConverter))]
 public readonly record struct CarKey([property: Id(0)] SessionKey Session, [property: Id(1)] CarId Car)
 {
     public StintKey Stint(int stintNumber) => new(this, stintNumber);

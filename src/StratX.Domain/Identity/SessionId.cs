@@ -1,9 +1,11 @@
+using System.Text.Json.Serialization;
 using Orleans;
+using StratX.Domain.Serialization;
 
 namespace StratX.Domain.Identity;
 
 /// <summary>One race session (a grand prix, a sprint, an endurance race) inside a tenant.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, JsonConverter(typeof(SessionIdJsonConverter))]
 public readonly record struct SessionId
 {
     public SessionId(string value) => Value = KeySegment.RequireName(value, "session");

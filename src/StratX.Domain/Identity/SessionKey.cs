@@ -1,9 +1,11 @@
+using System.Text.Json.Serialization;
 using Orleans;
+using StratX.Domain.Serialization;
 
 namespace StratX.Domain.Identity;
 
 /// <summary>"{tenant}/{session}": the key of a session's grains and of its session-wide streams.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, JsonConverter(typeof(SessionKeyJsonConverter))]
 public readonly record struct SessionKey([property: Id(0)] TenantId Tenant, [property: Id(1)] SessionId Session)
 {
     public CarKey Car(CarId car) => new(this, car);

@@ -1,9 +1,11 @@
+using System.Text.Json.Serialization;
 using Orleans;
+using StratX.Domain.Serialization;
 
 namespace StratX.Domain.Identity;
 
 /// <summary>A team's namespace. Every key starts with it; it only ever comes from an authenticated principal.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, JsonConverter(typeof(TenantIdJsonConverter))]
 public readonly record struct TenantId
 {
     public static readonly TenantId Demo = new("demo");

@@ -92,12 +92,16 @@ public sealed class LapTelemetryTracker
                 drsOpen++;
             }
 
-            if (lastGear is { } g && g != s.Gear)
+            if (s.HasGear)
             {
-                gearChanges++;
+                if (lastGear is { } g && g != s.Gear)
+                {
+                    gearChanges++;
+                }
+
+                lastGear = s.Gear;
             }
 
-            lastGear = s.Gear;
             if (!s.HasPedalReadings)
             {
                 continue;

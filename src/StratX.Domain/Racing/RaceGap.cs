@@ -18,6 +18,9 @@ public readonly record struct RaceGap([property: Id(0)] double Seconds, [propert
 
     public bool IsLapped => Laps > 0;
 
+    /// <summary>As a timing screen writes it: "+1.234", "+1 LAP", "+2 LAPS".</summary>
+    public string Text => ToString();
+
     public override string ToString() => Laps switch
     {
         0 => "+" + Seconds.ToString("0.000", CultureInfo.InvariantCulture),

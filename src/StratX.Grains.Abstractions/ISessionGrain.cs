@@ -1,0 +1,33 @@
+using StratX.Grains.Ingestion;
+using StratX.Grains.Views;
+
+namespace StratX.Grains;
+
+/// <summary>
+/// One session, keyed "{tenant}/{session}": classification, gaps, lap count, track status, weather, fastest lap
+/// and pit stops. Fed by the session's race-control stream and by its cars' lap reports.
+/// </summary>
+public interface ISessionGrain : IGrainWithStringKey
+{
+    /// <summary>A car completed a lap; answers with the field's pace for the car to compare itself with.</summary>
+    ValueTask<FieldPace> RecordLap(CarLapReport report);
+
+    ValueTask RecordPitStop(PitStopView stop);
+
+    /// <summary>Starts replaying a recording into this session (throws <see cref="ReplayAlreadyRunningException"/> while one runs).</summary>
+    ValueTask<IngestionStatus> StartReplay(ReplayRequest request);
+
+    /// <summary>Stops the running replay; false when none runs.</summary>
+    ValueTask<bool> StopReplay();
+
+    /// <summary>The live status of this session's latest ingestion, from the silo that runs it.</summary>
+    ValueTask<IngestionStatus?> GetIngestion();
+
+    /// <summary>The ingestion service reports progress here, so the session's summary and watchers see it.</summary>
+    ValueTask UpdateIngestion(IngestionStatus status);
+
+    /// <summary>Null when nothing is known about the session.</summary>
+    ValueTask<SessionSummary?> GetSummary();
+
+    ValueTask<Classification> GetClassification();
+}

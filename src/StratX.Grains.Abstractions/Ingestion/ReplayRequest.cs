@@ -1,0 +1,46 @@
+using StratX.Domain.Identity;
+using StratX.Domain.Recordings;
+
+namespace StratX.Grains.Ingestion;
+
+/// <summary>Replay a recorded race into a session.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReplayRequest
+{
+    [Id(0)]
+    public required SessionKey Session { get; init; }
+
+    [Id(1)]
+    public required RecordingLocation Recording { get; init; }
+
+    /// <summary>1 = real time, N = N times faster; null = as fast as possible.</summary>
+    [Id(2)]
+    public double? Speed { get; init; }
+
+    /// <summary>Skip what was recorded before the start (formation lap, grid): sensible for watching, not for benchmarks.</summary>
+    [Id(3)]
+    public bool FromRaceStart { get; init; }
+
+    [Id(4)]
+    public bool IncludeTelemetry { get; init; } = true;
+}
+
+/// <summary>Where a recording is on the silo's disk and in which format.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RecordingLocation
+{
+    [Id(0)]
+    public required RecordingFormat Format { get; init; }
+
+    /// <summary>An OpenF1 race folder, or a FastF1 race_laps_YYYY.csv file.</summary>
+    [Id(1)]
+    public required string Path { get; init; }
+
+    /// <summary>The round to take from a season file (FastF1 only).</summary>
+    [Id(2)]
+    public int? Round { get; init; }
+
+    /// <summary>A bundled race's catalog id, when it came from the catalog.</summary>
+    [Id(3)]
+    public string? CatalogId { get; init; }
+}

@@ -1,0 +1,55 @@
+using StratX.Domain.Identity;
+using StratX.Domain.Racing;
+
+namespace StratX.Grains.Views;
+
+/// <summary>What a car tells its session when it completes a lap.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CarLapReport
+{
+    [Id(0)]
+    public required CarId Car { get; init; }
+
+    [Id(1)]
+    public required int LapNumber { get; init; }
+
+    [Id(2)]
+    public required DateTimeOffset CrossedAt { get; init; }
+
+    [Id(3)]
+    public double? LapTime { get; init; }
+
+    [Id(4)]
+    public int? Position { get; init; }
+
+    [Id(5)]
+    public RaceGap? GapToLeader { get; init; }
+
+    [Id(6)]
+    public RaceGap? Interval { get; init; }
+
+    [Id(7)]
+    public TyreCompound Compound { get; init; }
+
+    [Id(8)]
+    public int? TyreAge { get; init; }
+
+    [Id(9)]
+    public bool PitIn { get; init; }
+
+    [Id(10)]
+    public double? RollingPace { get; init; }
+
+    [Id(11)]
+    public int Stops { get; init; }
+
+    /// <summary>When the lap was ingested (UTC ticks), carried on to the updates it causes.</summary>
+    [Id(12)]
+    public long IngestedAtTicks { get; init; }
+}
+
+/// <summary>The field's pace, as the session knows it, for a car to compare itself with.</summary>
+[GenerateSerializer, Immutable]
+public sealed record FieldPace(
+    [property: Id(0)] double? MedianRollingPace,
+    [property: Id(1)] int CarsWithPace);

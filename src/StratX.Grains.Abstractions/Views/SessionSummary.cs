@@ -1,0 +1,93 @@
+using StratX.Domain.Events;
+using StratX.Domain.Identity;
+using StratX.Domain.Racing;
+using StratX.Grains.Ingestion;
+
+namespace StratX.Grains.Views;
+
+/// <summary>The state of a session apart from its running order.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SessionSummary
+{
+    [Id(0)]
+    public required SessionKey Session { get; init; }
+
+    /// <summary>What the race is; null until the source has opened the session.</summary>
+    [Id(1)]
+    public RaceInfo? Race { get; init; }
+
+    [Id(2)]
+    public required SessionPhase Phase { get; init; }
+
+    [Id(3)]
+    public required int LeaderLap { get; init; }
+
+    [Id(4)]
+    public required TrackStatus TrackStatus { get; init; }
+
+    [Id(5)]
+    public required IReadOnlyList<TrackStatusPeriod> TrackStatusHistory { get; init; }
+
+    [Id(6)]
+    public WeatherView? Weather { get; init; }
+
+    [Id(7)]
+    public FastestLapView? FastestLap { get; init; }
+
+    [Id(8)]
+    public required IReadOnlyList<PitStopView> PitStops { get; init; }
+
+    [Id(9)]
+    public required IReadOnlyList<RaceControlView> RaceControl { get; init; }
+
+    [Id(10)]
+    public IngestionStatus? Ingestion { get; init; }
+
+    [Id(11)]
+    public DateTimeOffset? ChequeredAt { get; init; }
+
+    [Id(12)]
+    public required DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>A stretch of one track status: from when (and the leader's lap) until when.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TrackStatusPeriod(
+    [property: Id(0)] TrackStatus Status,
+    [property: Id(1)] DateTimeOffset From,
+    [property: Id(2)] int? FromLap,
+    [property: Id(3)] DateTimeOffset? Until);
+
+[GenerateSerializer, Immutable]
+public sealed record WeatherView(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] double? AirTemperature,
+    [property: Id(2)] double? TrackTemperature,
+    [property: Id(3)] double? Humidity,
+    [property: Id(4)] double? Pressure,
+    [property: Id(5)] bool Rainfall,
+    [property: Id(6)] double? WindSpeed,
+    [property: Id(7)] int? WindDirection)
+{
+    public static WeatherView From(WeatherObserved w) =>
+        new(w.OccurredAt, w.AirTemperature, w.TrackTemperature, w.Humidity, w.Pressure, w.Rainfall, w.WindSpeed, w.WindDirection);
+}
+
+[GenerateSerializer, Immutable]
+public sealed record FastestLapView(
+    [property: Id(0)] CarId Car,
+    [property: Id(1)] string DriverCode,
+    [property: Id(2)] int LapNumber,
+    [property: Id(3)] double LapTime);
+
+[GenerateSerializer, Immutable]
+public sealed record RaceControlView(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string Category,
+    [property: Id(2)] string Message,
+    [property: Id(3)] string? Flag,
+    [property: Id(4)] int? Lap,
+    [property: Id(5)] CarId? Car)
+{
+    public static RaceControlView From(RaceControlMessage m) => new(m.OccurredAt, m.Category, m.Message, m.Flag, m.Lap, m.Car);
+}

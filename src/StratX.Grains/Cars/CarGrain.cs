@@ -1,0 +1,275 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+using StratX.Domain.Events;
+using StratX.Domain.Identity;
+using StratX.Domain.Laps;
+using StratX.Grains.Ingestion;
+using StratX.Grains.Streams;
+using StratX.Grains.Updates;
+using StratX.Grains.Views;
+
+namespace StratX.Grains.Cars;
+
+/// <summary>
+/// The live model of one car: laps, stints, stops, pace and latest telemetry. Applies its timing and
+/// telemetry streams idempotently (by sequence number), keeps its stints' grains and its session informed,
+/// and announces every change on the session's update stream.
+/// </summary>
+[ImplicitStreamSubscription(OrleansNames.TimingNamespace)]
+[ImplicitStreamSubscription(OrleansNames.TelemetryNamespace)]
+public sealed partial class CarGrain(
+    [PersistentState("car", OrleansNames.RaceStateStorage)] IPersistentState<CarState> state,
+    IIngestionServiceClient ingestion,
+    ILogger<CarGrain> logger)
+    : Grain, ICarGrain, IStreamSubscriptionObserver, IAsyncObserver<CarEvent>, IAsyncObserver<TelemetryBatch>
+{
+    /// <summary>Telemetry changes little worth keeping, so it is written with every lap and every this many batches.</summary>
+    private const int TelemetryBatchesPerWrite = 32;
+
+    private readonly LapTelemetryTracker _lapTelemetry = new();
+    private readonly List<(int Lap, LapTelemetrySummary Summary)> _completedLapTelemetry = [];
+    private CarKey _key;
+    private IAsyncStream<RaceUpdate> _updates = null!;
+    private int _unwrittenTelemetryBatches;
+
+    private CarState State => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _key = CarKey.Parse(this.GetPrimaryKeyString());
+        _updates = RaceStreams.Updates(this.GetStreamProvider(OrleansNames.UpdateStreams), _key.Session);
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_unwrittenTelemetryBatches > 0)
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        handleFactory.StreamId.GetNamespace() == OrleansNames.TelemetryNamespace
+            ? handleFactory.Create<TelemetryBatch>().ResumeAsync(this)
+            : handleFactory.Create<CarEvent>().ResumeAsync(this);
+
+    public async Task OnNextAsync(CarEvent item, StreamSequenceToken? token = null)
+    {
+        if (item.Sequence <= State.LastTimingSequence)
+        {
+            await ReportApplied(EventChannel.Timing, State.LastTimingSequence);
+            return;
+        }
+
+        if (item.Sequence != State.LastTimingSequence + 1)
+        {
+            LogSequenceGap(_key, "timing", State.LastTimingSequence, item.Sequence);
+        }
+
+        switch (item)
+        {
+            case CarEntered entered:
+                State.DriverCode = entered.DriverCode;
+                State.DriverName = entered.DriverName;
+                State.Team = entered.Team;
+                State.GridPosition = entered.GridPosition;
+                break;
+            case StintStarted stint:
+                await StartStint(stint);
+                break;
+            case PitStop stop:
+                await RecordStop(stop);
+                break;
+            case LapCompleted lap:
+                await CompleteLap(lap);
+                break;
+        }
+
+        State.LastTimingSequence = item.Sequence;
+        await state.WriteStateAsync();
+        _unwrittenTelemetryBatches = 0;
+        await _updates.OnNextAsync(new CarUpdate { Session = _key.Session, IngestedAtTicks = item.IngestedAtTicks, Car = BuildView() });
+        await ReportApplied(EventChannel.Timing, item.Sequence);
+    }
+
+    public async Task OnNextAsync(TelemetryBatch item, StreamSequenceToken? token = null)
+    {
+        var firstNew = (int)Math.Max(0, State.LastTelemetrySequence - (item.Sequence - item.Samples.Length));
+        if (firstNew >= item.Samples.Length)
+        {
+            await ReportApplied(EventChannel.Telemetry, State.LastTelemetrySequence);
+            return;
+        }
+
+        _completedLapTelemetry.Clear();
+        _lapTelemetry.AddSamples(item.Samples.AsSpan(firstNew), _completedLapTelemetry);
+        AttachLapTelemetry();
+        var latest = item.Samples[^1];
+        State.LatestTelemetry = latest;
+        State.LastTelemetrySequence = item.Sequence;
+        if (++_unwrittenTelemetryBatches >= TelemetryBatchesPerWrite)
+        {
+            await state.WriteStateAsync();
+            _unwrittenTelemetryBatches = 0;
+        }
+
+        await _updates.OnNextAsync(new TelemetryUpdate
+        {
+            Session = _key.Session,
+            IngestedAtTicks = item.IngestedAtTicks,
+            Car = _key.Car,
+            Sample = latest,
+        });
+        await ReportApplied(EventChannel.Telemetry, item.Sequence);
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        LogStreamError(ex, _key);
+        return Task.CompletedTask;
+    }
+
+    public ValueTask<CarView?> GetView() =>
+        ValueTask.FromResult(State.LastTimingSequence == 0 && State.LastTelemetrySequence == 0 ? null : BuildView());
+
+    public ValueTask<IReadOnlyList<LapRecord>> GetLaps() => ValueTask.FromResult<IReadOnlyList<LapRecord>>([.. State.Laps]);
+
+    public async ValueTask<IReadOnlyList<StintView>> GetStints()
+    {
+        var views = new List<StintView>(State.Stints.Count);
+        foreach (var stint in State.Stints)
+        {
+            if (await Stint(stint.Number).GetView() is { } view)
+            {
+                views.Add(view);
+            }
+        }
+
+        return views;
+    }
+
+    private async Task StartStint(StintStarted started)
+    {
+        var summary = new StintSummary
+        {
+            Number = started.StintNumber,
+            LapStart = started.LapStart,
+            LapEnd = started.LapStart - 1,
+            Compound = started.Compound,
+            TyreAgeAtStart = started.TyreAgeAtStart,
+        };
+        State.Stints.Upsert(summary, s => s.Number);
+        await Stint(summary.Number).Start(summary, started.IngestedAtTicks);
+    }
+
+    private async Task RecordStop(PitStop stop)
+    {
+        var view = new PitStopView
+        {
+            Car = _key.Car,
+            StopNumber = stop.StopNumber,
+            InLap = stop.InLap,
+            PitLaneSeconds = stop.PitLaneSeconds,
+            At = stop.OccurredAt,
+        };
+        State.Stops.Upsert(view, s => s.StopNumber);
+        await Session().RecordPitStop(view);
+    }
+
+    private async Task CompleteLap(LapCompleted lap)
+    {
+        var record = LapRecord.From(lap, State.CurrentStint?.Number ?? 1);
+        State.Laps.Upsert(record, l => l.LapNumber);
+        _completedLapTelemetry.Clear();
+        _lapTelemetry.AddLap(lap.LapNumber, lap.LapStartedAt, lap.OccurredAt, _completedLapTelemetry);
+        AttachLapTelemetry();
+
+        if (State.Stints.FindIndex(s => s.Number == record.Stint) is var index and >= 0)
+        {
+            State.Stints[index] = State.Stints[index] with { LapEnd = Math.Max(State.Stints[index].LapEnd, lap.LapNumber) };
+            await Stint(record.Stint).AddLap(record, lap.IngestedAtTicks);
+        }
+
+        var rollingPace = RollingPace.Of(State.Laps);
+        var field = await Session().RecordLap(new CarLapReport
+        {
+            Car = _key.Car,
+            LapNumber = lap.LapNumber,
+            CrossedAt = lap.OccurredAt,
+            LapTime = lap.LapTime,
+            Position = lap.Position,
+            GapToLeader = lap.GapToLeader,
+            Interval = lap.IntervalToAhead,
+            Compound = lap.Compound,
+            TyreAge = lap.TyreAge,
+            PitIn = lap.PitIn,
+            RollingPace = rollingPace,
+            Stops = State.Stops.Count,
+            IngestedAtTicks = lap.IngestedAtTicks,
+        });
+        State.PaceDeltaToField = rollingPace is { } mine && field.MedianRollingPace is { } median ? Math.Round(mine - median, 3) : null;
+    }
+
+    private void AttachLapTelemetry()
+    {
+        foreach (var (lapNumber, summary) in _completedLapTelemetry)
+        {
+            var index = State.Laps.FindLastIndex(l => l.LapNumber == lapNumber);
+            if (index >= 0)
+            {
+                State.Laps[index] = State.Laps[index] with { Telemetry = summary };
+            }
+        }
+    }
+
+    private CarView BuildView()
+    {
+        var last = State.Laps.Count == 0 ? null : State.Laps[^1];
+        LapRecord? best = null;
+        foreach (var lap in State.Laps)
+        {
+            if (lap.LapTime is { } time && (best?.LapTime is null || time < best.LapTime))
+            {
+                best = lap;
+            }
+        }
+
+        return new CarView
+        {
+            Key = _key,
+            DriverCode = State.DriverCode ?? _key.Car.Value,
+            DriverName = State.DriverName,
+            Team = State.Team,
+            GridPosition = State.GridPosition,
+            Position = last?.Position,
+            LapsCompleted = last?.LapNumber ?? 0,
+            LastLap = last,
+            BestLap = best,
+            RollingPace = RollingPace.Of(State.Laps),
+            PaceDeltaToField = State.PaceDeltaToField,
+            GapToLeader = last?.GapToLeader,
+            IntervalToAhead = last?.IntervalToAhead,
+            CurrentStint = State.CurrentStint,
+            Stops = [.. State.Stops],
+            LatestTelemetry = State.LatestTelemetry,
+            InPit = last?.PitIn ?? false,
+        };
+    }
+
+    private Task ReportApplied(EventChannel channel, long sequence) =>
+        ingestion.Applied(_key.Session, channel, _key.Car, sequence);
+
+    private ISessionGrain Session() => GrainFactory.GetGrain<ISessionGrain>(_key.Session.ToString());
+
+    private IStintGrain Stint(int number) => GrainFactory.GetGrain<IStintGrain>(_key.Stint(number).ToString());
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Car}: {Stream} sequence jumped from {Last} to {Next}; events in between never arrived")]
+    private partial void LogSequenceGap(CarKey car, string stream, long last, long next);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Car}: stream subscription failed")]
+    private partial void LogStreamError(Exception error, CarKey car);
+}

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Streams;
+using StratX.Grains.Ingestion;
+
+namespace StratX.Grains.Hosting;
+
+public static class StratXSiloBuilderExtensions
+{
+    /// <summary>
+    /// Everything a StratX silo needs in the embedded configuration: in-memory grain storage and memory
+    /// streams, the ingestion grain service and its client.
+    /// </summary>
+    public static ISiloBuilder AddStratX(this ISiloBuilder silo, IConfiguration? configuration = null)
+    {
+        var streams = new StreamTuningOptions();
+        configuration?.GetSection(StreamTuningOptions.Section).Bind(streams);
+
+        silo.AddMemoryGrainStorage(OrleansNames.RaceStateStorage);
+        silo.AddMemoryGrainStorage(OrleansNames.PubSubStorage);
+        silo.AddMemoryStreams(OrleansNames.EventStreams, b =>
+        {
+            b.ConfigurePartitioning(streams.Queues);
+            b.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            b.ConfigurePullingAgent(o => o.Configure(agent =>
+            {
+                agent.GetQueueMsgsTimerPeriod = streams.PollInterval;
+                agent.BatchContainerBatchSize = streams.DeliveryBatchSize;
+            }));
+        });
+        silo.AddMemoryStreams(OrleansNames.UpdateStreams, b =>
+        {
+            b.ConfigurePartitioning(streams.Queues);
+            b.ConfigureStreamPubSub(StreamPubSubType.ExplicitGrainBasedOnly);
+            b.ConfigurePullingAgent(o => o.Configure(agent =>
+            {
+                agent.GetQueueMsgsTimerPeriod = streams.PollInterval;
+                agent.BatchContainerBatchSize = streams.DeliveryBatchSize;
+            }));
+        });
+
+        silo.AddGrainService<IngestionGrainService>();
+        silo.Services.AddSingleton<IIngestionServiceClient, IngestionServiceClient>();
+        var ingestion = silo.Services.AddOptions<IngestionOptions>();
+        if (configuration is not null)
+        {
+            ingestion.Bind(configuration.GetSection(IngestionOptions.Section));
+        }
+
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        return silo;
+    }
+}
+
+/// <summary>Memory-stream settings that decide latency and throughput.</summary>
+public sealed class StreamTuningOptions
+{
+    public const string Section = "StratX:Streams";
+
+    /// <summary>
+    /// How often an idle queue is polled. Orleans' default of 100 ms would add up to 100 ms per stream hop;
+    /// an update crosses two (source → grain → watchers).
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Items handed to a consumer per delivery.</summary>
+    public int DeliveryBatchSize { get; set; } = 100;
+
+    /// <summary>Queues per provider (eight is Orleans' default; one queue is slower).</summary>
+    public int Queues { get; set; } = 8;
+}

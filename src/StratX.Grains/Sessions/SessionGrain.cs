@@ -1,0 +1,293 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+using StratX.Domain.Events;
+using StratX.Domain.Identity;
+using StratX.Domain.Laps;
+using StratX.Grains.Ingestion;
+using StratX.Grains.Streams;
+using StratX.Grains.Updates;
+using StratX.Grains.Views;
+
+namespace StratX.Grains.Sessions;
+
+/// <summary>
+/// The live model of a session: classification and gaps (from its cars' lap reports), lap count, track
+/// status, weather, race control, fastest lap and pit stops (from its race-control stream). It never calls
+/// its cars: they call it, so the two can never wait on each other.
+/// </summary>
+[ImplicitStreamSubscription(OrleansNames.RaceControlNamespace)]
+public sealed partial class SessionGrain(
+    [PersistentState("session", OrleansNames.RaceStateStorage)] IPersistentState<SessionState> state,
+    IIngestionServiceClient ingestion,
+    TimeProvider time,
+    ILogger<SessionGrain> logger)
+    : Grain, ISessionGrain, IStreamSubscriptionObserver, IAsyncObserver<SessionEvent>
+{
+    /// <summary>Race control can be chatty; the summary keeps the latest messages.</summary>
+    private const int RaceControlKept = 500;
+
+    private SessionKey _key;
+    private IAsyncStream<RaceUpdate> _updates = null!;
+
+    private SessionState State => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _key = SessionKey.Parse(this.GetPrimaryKeyString());
+        _updates = RaceStreams.Updates(this.GetStreamProvider(OrleansNames.UpdateStreams), _key);
+        if (!state.RecordExists)
+        {
+            State.CreatedAt = time.GetUtcNow();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        handleFactory.Create<SessionEvent>().ResumeAsync(this);
+
+    public async Task OnNextAsync(SessionEvent item, StreamSequenceToken? token = null)
+    {
+        if (item.Sequence > State.LastRaceControlSequence)
+        {
+            var update = Apply(item);
+            State.LastRaceControlSequence = item.Sequence;
+            await state.WriteStateAsync();
+            if (update is not null)
+            {
+                await _updates.OnNextAsync(update);
+            }
+
+            if (item is SessionOpened or RaceControlMessage { IsChequeredFlag: true } or SessionEnded)
+            {
+                await _updates.OnNextAsync(StatusUpdate(item.IngestedAtTicks));
+                await _updates.OnNextAsync(new ClassificationUpdate { Session = _key, IngestedAtTicks = item.IngestedAtTicks, Classification = ClassificationBuilder.Build(_key, State) });
+            }
+        }
+
+        await ingestion.Applied(_key, EventChannel.RaceControl, null, State.LastRaceControlSequence);
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        LogStreamError(ex, _key);
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask<FieldPace> RecordLap(CarLapReport report)
+    {
+        var car = Standing(report.Car);
+        if (report.LapNumber >= car.Laps)
+        {
+            car.Laps = report.LapNumber;
+            car.LastCrossing = report.CrossedAt;
+            car.LastLapTime = report.LapTime;
+            car.GapToLeader = report.GapToLeader;
+            car.Interval = report.Interval;
+            car.Compound = report.Compound;
+            car.TyreAge = report.TyreAge;
+            car.InPit = report.PitIn;
+            car.RollingPace = report.RollingPace;
+            car.Stops = Math.Max(car.Stops, report.Stops);
+            if (report.LapTime is { } lapTime)
+            {
+                car.BestLapTime = Math.Min(car.BestLapTime ?? double.MaxValue, lapTime);
+                if (State.FastestLap is null || lapTime < State.FastestLap.LapTime)
+                {
+                    State.FastestLap = new FastestLapView(report.Car, car.DriverCode ?? report.Car.Value, report.LapNumber, lapTime);
+                }
+            }
+
+            var wasScheduled = State.Phase == SessionPhase.Scheduled;
+            if (wasScheduled)
+            {
+                State.Phase = SessionPhase.Running;
+            }
+
+            await state.WriteStateAsync();
+            if (wasScheduled)
+            {
+                await _updates.OnNextAsync(StatusUpdate(report.IngestedAtTicks));
+            }
+
+            await _updates.OnNextAsync(new ClassificationUpdate { Session = _key, IngestedAtTicks = report.IngestedAtTicks, Classification = ClassificationBuilder.Build(_key, State) });
+        }
+
+        return FieldPace();
+    }
+
+    public async ValueTask RecordPitStop(PitStopView stop)
+    {
+        var index = State.PitStops.FindIndex(s => s.Car == stop.Car && s.StopNumber == stop.StopNumber);
+        if (index >= 0)
+        {
+            State.PitStops[index] = stop;
+        }
+        else
+        {
+            State.PitStops.Add(stop);
+            var car = Standing(stop.Car);
+            car.Stops = Math.Max(car.Stops, stop.StopNumber);
+        }
+
+        await state.WriteStateAsync();
+    }
+
+    public async ValueTask<IngestionStatus> StartReplay(ReplayRequest request)
+    {
+        if (request.Session != _key)
+        {
+            throw new ArgumentException($"A replay for {request.Session} was sent to session {_key}.", nameof(request));
+        }
+
+        var status = await ingestion.StartReplay(request);
+        State.Ingestion = status;
+        return status;
+    }
+
+    public ValueTask<bool> StopReplay() => new(ingestion.Cancel(_key));
+
+    public async ValueTask<IngestionStatus?> GetIngestion() => await ingestion.GetStatus(_key) ?? State.Ingestion;
+
+    public async ValueTask UpdateIngestion(IngestionStatus status)
+    {
+        var stateChanged = State.Ingestion?.State != status.State;
+        State.Ingestion = status;
+        if (stateChanged)
+        {
+            await state.WriteStateAsync();
+        }
+
+        await _updates.OnNextAsync(StatusUpdate(0));
+    }
+
+    public ValueTask<SessionSummary?> GetSummary()
+    {
+        if (!state.RecordExists && State.Race is null && State.Ingestion is null && State.Cars.Count == 0)
+        {
+            return ValueTask.FromResult<SessionSummary?>(null);
+        }
+
+        return ValueTask.FromResult<SessionSummary?>(new SessionSummary
+        {
+            Session = _key,
+            Race = State.Race,
+            Phase = State.Phase,
+            LeaderLap = State.LeaderLap,
+            TrackStatus = State.TrackStatus,
+            TrackStatusHistory = [.. State.TrackStatusHistory],
+            Weather = State.Weather,
+            FastestLap = State.FastestLap,
+            PitStops = [.. State.PitStops],
+            RaceControl = [.. State.RaceControl],
+            Ingestion = State.Ingestion,
+            ChequeredAt = State.ChequeredAt,
+            CreatedAt = State.CreatedAt,
+        });
+    }
+
+    public ValueTask<Classification> GetClassification() => ValueTask.FromResult(ClassificationBuilder.Build(_key, State));
+
+    private RaceUpdate? Apply(SessionEvent item)
+    {
+        switch (item)
+        {
+            case SessionOpened opened:
+                State.Race = opened.Race;
+                foreach (var entry in opened.Race.Entries)
+                {
+                    var car = Standing(entry.Car);
+                    car.DriverCode = entry.DriverCode;
+                    car.DriverName = entry.DriverName;
+                    car.Team = entry.Team;
+                    car.GridPosition = entry.GridPosition;
+                }
+
+                return null;
+            case TrackStatusChanged changed:
+                if (State.TrackStatusHistory.Count > 0)
+                {
+                    State.TrackStatusHistory[^1] = State.TrackStatusHistory[^1] with { Until = changed.OccurredAt };
+                }
+
+                State.TrackStatus = changed.Status;
+                State.TrackStatusHistory.Add(new TrackStatusPeriod(changed.Status, changed.OccurredAt, changed.Lap ?? State.LeaderLap, null));
+                return new TrackStatusUpdate { Session = _key, IngestedAtTicks = item.IngestedAtTicks, Status = changed.Status, Lap = changed.Lap, At = changed.OccurredAt };
+            case WeatherObserved weather:
+                State.Weather = WeatherView.From(weather);
+                return new WeatherUpdate { Session = _key, IngestedAtTicks = item.IngestedAtTicks, Weather = State.Weather };
+            case RaceControlMessage message:
+                if (message.IsChequeredFlag)
+                {
+                    State.ChequeredAt ??= message.OccurredAt;
+                    State.Phase = SessionPhase.Chequered;
+                }
+
+                var view = RaceControlView.From(message);
+                State.RaceControl.Add(view);
+                if (State.RaceControl.Count > RaceControlKept)
+                {
+                    State.RaceControl.RemoveRange(0, State.RaceControl.Count - RaceControlKept);
+                }
+
+                return new RaceControlUpdate { Session = _key, IngestedAtTicks = item.IngestedAtTicks, Message = view };
+            case SessionEnded:
+                State.Phase = SessionPhase.Ended;
+                if (State.TrackStatusHistory.Count > 0 && State.TrackStatusHistory[^1].Until is null)
+                {
+                    State.TrackStatusHistory[^1] = State.TrackStatusHistory[^1] with { Until = item.OccurredAt };
+                }
+
+                return null;
+            default:
+                LogUnknownEvent(_key, item.GetType().Name);
+                return null;
+        }
+    }
+
+    private SessionStatusUpdate StatusUpdate(long ingestedAtTicks) => new()
+    {
+        Session = _key,
+        IngestedAtTicks = ingestedAtTicks,
+        Phase = State.Phase,
+        LeaderLap = State.LeaderLap,
+        ScheduledLaps = State.Race?.ScheduledLaps,
+        Race = State.Race,
+        TrackStatus = State.TrackStatus,
+        Ingestion = State.Ingestion,
+    };
+
+    private FieldPace FieldPace()
+    {
+        var paces = new List<double>(State.Cars.Count);
+        foreach (var car in State.Cars.Values)
+        {
+            if (car.RollingPace is { } pace)
+            {
+                paces.Add(pace);
+            }
+        }
+
+        return new FieldPace(RollingPace.Median(paces), paces.Count);
+    }
+
+    private CarStanding Standing(CarId car)
+    {
+        if (!State.Cars.TryGetValue(car, out var standing))
+        {
+            standing = new CarStanding { Car = car };
+            State.Cars[car] = standing;
+        }
+
+        return standing;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Session}: race-control subscription failed")]
+    private partial void LogStreamError(Exception error, SessionKey session);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Session}: ignoring a session event of unknown type {Type}")]
+    private partial void LogUnknownEvent(SessionKey session, string type);
+}

@@ -1,0 +1,106 @@
+using StratX.Domain.Events;
+using StratX.Domain.Identity;
+using StratX.Domain.Racing;
+using StratX.Grains.Ingestion;
+using StratX.Grains.Views;
+
+namespace StratX.Grains.Sessions;
+
+[GenerateSerializer]
+public sealed class SessionState
+{
+    [Id(0)]
+    public RaceInfo? Race { get; set; }
+
+    /// <summary>The last race-control event applied.</summary>
+    [Id(1)]
+    public long LastRaceControlSequence { get; set; }
+
+    [Id(2)]
+    public SessionPhase Phase { get; set; }
+
+    [Id(3)]
+    public TrackStatus TrackStatus { get; set; }
+
+    [Id(4)]
+    public List<TrackStatusPeriod> TrackStatusHistory { get; set; } = [];
+
+    [Id(5)]
+    public WeatherView? Weather { get; set; }
+
+    [Id(6)]
+    public List<RaceControlView> RaceControl { get; set; } = [];
+
+    [Id(7)]
+    public Dictionary<CarId, CarStanding> Cars { get; set; } = [];
+
+    [Id(8)]
+    public List<PitStopView> PitStops { get; set; } = [];
+
+    [Id(9)]
+    public FastestLapView? FastestLap { get; set; }
+
+    [Id(10)]
+    public DateTimeOffset? ChequeredAt { get; set; }
+
+    [Id(11)]
+    public IngestionStatus? Ingestion { get; set; }
+
+    [Id(12)]
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public int LeaderLap => Cars.Count == 0 ? 0 : Cars.Values.Max(c => c.Laps);
+}
+
+/// <summary>Where one car stands, as of its last crossing of the line.</summary>
+[GenerateSerializer]
+public sealed class CarStanding
+{
+    [Id(0)]
+    public required CarId Car { get; init; }
+
+    [Id(1)]
+    public string? DriverCode { get; set; }
+
+    [Id(2)]
+    public string? DriverName { get; set; }
+
+    [Id(3)]
+    public string? Team { get; set; }
+
+    [Id(4)]
+    public int? GridPosition { get; set; }
+
+    [Id(5)]
+    public int Laps { get; set; }
+
+    [Id(6)]
+    public DateTimeOffset? LastCrossing { get; set; }
+
+    [Id(7)]
+    public double? LastLapTime { get; set; }
+
+    [Id(8)]
+    public double? BestLapTime { get; set; }
+
+    [Id(9)]
+    public RaceGap? GapToLeader { get; set; }
+
+    [Id(10)]
+    public RaceGap? Interval { get; set; }
+
+    [Id(11)]
+    public TyreCompound Compound { get; set; }
+
+    [Id(12)]
+    public int? TyreAge { get; set; }
+
+    [Id(13)]
+    public int Stops { get; set; }
+
+    [Id(14)]
+    public bool InPit { get; set; }
+
+    [Id(15)]
+    public double? RollingPace { get; set; }
+}

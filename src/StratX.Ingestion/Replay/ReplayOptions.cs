@@ -1,0 +1,36 @@
+using StratX.Domain.Identity;
+
+namespace StratX.Ingestion.Replay;
+
+public sealed record ReplayOptions
+{
+    public ReplaySpeed Speed { get; init; } = ReplaySpeed.Max;
+
+    /// <summary>Items before this time are read (they keep their sequence numbers) but not published.</summary>
+    public DateTimeOffset? StartAt { get; init; }
+
+    /// <summary>Skip what a previous run already delivered.</summary>
+    public ReplayCheckpoint? ResumeAfter { get; init; }
+
+    /// <summary>Telemetry samples per batch at most.</summary>
+    public int MaxBatchSamples { get; init; } = 256;
+
+    /// <summary>How long (wall time) a sample may wait for its batch to fill.</summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+}
+
+/// <summary>The last sequence number delivered on each stream of a session.</summary>
+public sealed record ReplayCheckpoint
+{
+    public long RaceControl { get; init; }
+
+    public IReadOnlyDictionary<CarId, long> Timing { get; init; } = new Dictionary<CarId, long>();
+
+    public IReadOnlyDictionary<CarId, long> Telemetry { get; init; } = new Dictionary<CarId, long>();
+}
+
+/// <param name="Events">Events published (laps, stints, stops, session events).</param>
+/// <param name="Samples">Telemetry samples published.</param>
+/// <param name="Batches">Telemetry batches published.</param>
+/// <param name="Skipped">Items read but not published (before the start, or already delivered).</param>
+public sealed record ReplayStats(long Events, long Samples, long Batches, long Skipped, TimeSpan Elapsed);

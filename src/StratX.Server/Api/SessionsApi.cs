@@ -1,0 +1,207 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using StratX.Domain.Identity;
+using StratX.Domain.Laps;
+using StratX.Grains;
+using StratX.Grains.Ingestion;
+using StratX.Grains.Views;
+using StratX.Ingestion.Replay;
+
+namespace StratX.Server.Api;
+
+/// <summary>Sessions: start a replay, read the live state of a session and its cars.</summary>
+public static class SessionsApi
+{
+    public static RouteGroupBuilder MapSessionsApi(this IEndpointRouteBuilder app)
+    {
+        var sessions = app.MapGroup("/api/v1/sessions").WithTags("Sessions");
+        sessions.MapGet("/", ListSessions).WithSummary("The tenant's sessions, newest first.");
+        sessions.MapPost("/", StartSession).WithSummary("Start replaying a bundled race into a new (or an existing) session.");
+        sessions.MapGet("/{sessionId}", GetSession).WithSummary("A session: race, phase, lap count, track status, weather, fastest lap, pit stops, ingestion.");
+        sessions.MapDelete("/{sessionId}/replay", StopReplay).WithSummary("Stop a session's running replay.");
+        sessions.MapGet("/{sessionId}/classification", GetClassification).WithSummary("The running order with gaps and intervals.");
+        sessions.MapGet("/{sessionId}/cars/{car}", GetCar).WithSummary("One car: position, gaps, pace, current stint, stops, latest telemetry.");
+        sessions.MapGet("/{sessionId}/cars/{car}/laps", GetLaps).WithSummary("Every lap the car has completed.");
+        sessions.MapGet("/{sessionId}/cars/{car}/stints", GetStints).WithSummary("The car's stints with average pace and fuel-corrected degradation.");
+        return sessions;
+    }
+
+    private static async Task<Ok<IReadOnlyList<SessionListItem>>> ListSessions(HttpContext http, ITenantAccessor tenants, IGrainFactory grains)
+    {
+        var tenant = tenants.Current(http);
+        var listings = await grains.GetGrain<ISessionCatalogGrain>(tenant.Value).List();
+        var items = new List<SessionListItem>(listings.Count);
+        foreach (var listing in listings)
+        {
+            var summary = await grains.GetGrain<ISessionGrain>(listing.Session.ToString()).GetSummary();
+            items.Add(new SessionListItem(listing.Session.Session.Value, listing.Name, listing.Source, listing.CreatedAt, summary?.Phase ?? SessionPhase.Scheduled, summary?.LeaderLap ?? 0, summary?.Race?.ScheduledLaps));
+        }
+
+        return TypedResults.Ok<IReadOnlyList<SessionListItem>>(items);
+    }
+
+    private static async Task<Results<Accepted<SessionSummary>, ProblemHttpResult>> StartSession(
+        StartSessionRequest request,
+        HttpContext http,
+        ITenantAccessor tenants,
+        BundledRaces races,
+        IGrainFactory grains,
+        TimeProvider time)
+    {
+        if (string.IsNullOrWhiteSpace(request.Race) || !races.TryFind(request.Race, out var race))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Unknown race", $"'{request.Race}' is not a bundled race; GET /api/v1/races lists them.");
+        }
+
+        if (!ReplaySpeed.TryParse(request.Speed, out var speed, out var speedError))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid speed", speedError);
+        }
+
+        var sessionId = request.SessionId ?? $"{race.Id}-{Guid.NewGuid().ToString("N")[..6]}";
+        if (!SessionId.IsValid(sessionId))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid session id", $"'{sessionId}' is not a session id: use 1-64 lowercase letters, digits, '-' or '_'.");
+        }
+
+        var session = new SessionKey(tenants.Current(http), new SessionId(sessionId));
+        var grain = grains.GetGrain<ISessionGrain>(session.ToString());
+        try
+        {
+            await grain.StartReplay(new ReplayRequest
+            {
+                Session = session,
+                Recording = race.Location,
+                Speed = speed.IsMax ? null : speed.Factor,
+                FromRaceStart = request.FromRaceStart ?? !speed.IsMax,
+                IncludeTelemetry = request.IncludeTelemetry ?? true,
+            });
+        }
+        catch (ReplayAlreadyRunningException e)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Replay already running", e.Message);
+        }
+
+        await grains.GetGrain<ISessionCatalogGrain>(session.Tenant.Value).Register(new SessionListing
+        {
+            Session = session,
+            Name = race.Name,
+            Source = race.Id,
+            CreatedAt = time.GetUtcNow(),
+        });
+        return TypedResults.Accepted($"/api/v1/sessions/{sessionId}", await grain.GetSummary());
+    }
+
+    private static async Task<Results<Ok<SessionSummary>, ProblemHttpResult>> GetSession(string sessionId, HttpContext http, ITenantAccessor tenants, IGrainFactory grains)
+    {
+        if (Resolve(sessionId, http, tenants) is not { } session)
+        {
+            return InvalidSessionId(sessionId);
+        }
+
+        var summary = await grains.GetGrain<ISessionGrain>(session.ToString()).GetSummary();
+        return summary is null ? SessionNotFound(sessionId) : TypedResults.Ok(summary);
+    }
+
+    private static async Task<Results<Ok<IngestionStatus>, ProblemHttpResult>> StopReplay(string sessionId, HttpContext http, ITenantAccessor tenants, IGrainFactory grains)
+    {
+        if (Resolve(sessionId, http, tenants) is not { } session)
+        {
+            return InvalidSessionId(sessionId);
+        }
+
+        var grain = grains.GetGrain<ISessionGrain>(session.ToString());
+        if (!await grain.StopReplay())
+        {
+            return Problem(StatusCodes.Status404NotFound, "No running replay", $"Session '{sessionId}' has no replay running.");
+        }
+
+        return TypedResults.Ok((await grain.GetIngestion())!);
+    }
+
+    private static async Task<Results<Ok<Classification>, ProblemHttpResult>> GetClassification(string sessionId, HttpContext http, ITenantAccessor tenants, IGrainFactory grains)
+    {
+        if (Resolve(sessionId, http, tenants) is not { } session)
+        {
+            return InvalidSessionId(sessionId);
+        }
+
+        var grain = grains.GetGrain<ISessionGrain>(session.ToString());
+        return await grain.GetSummary() is null ? SessionNotFound(sessionId) : TypedResults.Ok(await grain.GetClassification());
+    }
+
+    private static async Task<Results<Ok<CarView>, ProblemHttpResult>> GetCar(string sessionId, string car, HttpContext http, ITenantAccessor tenants, IGrainFactory grains)
+    {
+        if (ResolveCar(sessionId, car, http, tenants, out var problem) is not { } key)
+        {
+            return problem!;
+        }
+
+        var view = await grains.GetGrain<ICarGrain>(key.ToString()).GetView();
+        return view is null ? CarNotFound(sessionId, car) : TypedResults.Ok(view);
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<LapRecord>>, ProblemHttpResult>> GetLaps(string sessionId, string car, HttpContext http, ITenantAccessor tenants, IGrainFactory grains)
+    {
+        if (ResolveCar(sessionId, car, http, tenants, out var problem) is not { } key)
+        {
+            return problem!;
+        }
+
+        var grain = grains.GetGrain<ICarGrain>(key.ToString());
+        return await grain.GetView() is null ? CarNotFound(sessionId, car) : TypedResults.Ok(await grain.GetLaps());
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<StintView>>, ProblemHttpResult>> GetStints(string sessionId, string car, HttpContext http, ITenantAccessor tenants, IGrainFactory grains)
+    {
+        if (ResolveCar(sessionId, car, http, tenants, out var problem) is not { } key)
+        {
+            return problem!;
+        }
+
+        var grain = grains.GetGrain<ICarGrain>(key.ToString());
+        return await grain.GetView() is null ? CarNotFound(sessionId, car) : TypedResults.Ok(await grain.GetStints());
+    }
+
+    private static SessionKey? Resolve(string sessionId, HttpContext http, ITenantAccessor tenants) =>
+        SessionId.IsValid(sessionId) ? new SessionKey(tenants.Current(http), new SessionId(sessionId)) : null;
+
+    private static CarKey? ResolveCar(string sessionId, string car, HttpContext http, ITenantAccessor tenants, out ProblemHttpResult? problem)
+    {
+        problem = null;
+        if (Resolve(sessionId, http, tenants) is not { } session)
+        {
+            problem = InvalidSessionId(sessionId);
+            return null;
+        }
+
+        if (!CarId.IsValid(car))
+        {
+            problem = Problem(StatusCodes.Status400BadRequest, "Invalid car", $"'{car}' is not a car: use its race number.");
+            return null;
+        }
+
+        return session.Car(new CarId(car));
+    }
+
+    private static ProblemHttpResult InvalidSessionId(string sessionId) =>
+        Problem(StatusCodes.Status400BadRequest, "Invalid session id", $"'{sessionId}' is not a session id: use 1-64 lowercase letters, digits, '-' or '_'.");
+
+    private static ProblemHttpResult SessionNotFound(string sessionId) =>
+        Problem(StatusCodes.Status404NotFound, "Session not found", $"There is no session '{sessionId}'.");
+
+    private static ProblemHttpResult CarNotFound(string sessionId, string car) =>
+        Problem(StatusCodes.Status404NotFound, "Car not found", $"Session '{sessionId}' has no car {car}.");
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title);
+}
+
+/// <summary>Start a replay of a bundled race.</summary>
+/// <param name="Race">A bundled race id from GET /api/v1/races, e.g. "2023-bahrain-race".</param>
+/// <param name="Speed">"max" (as fast as possible, the default) or a factor: 1 is real time, 10 is ten times faster.</param>
+/// <param name="SessionId">The session to replay into; a new id is made when absent. Replaying into a session that already holds the race changes nothing.</param>
+/// <param name="FromRaceStart">Skip what was recorded before the start; by default true for paced replays, false at full speed.</param>
+/// <param name="IncludeTelemetry">Replay car telemetry too (default true).</param>
+public sealed record StartSessionRequest(string Race, string? Speed = null, string? SessionId = null, bool? FromRaceStart = null, bool? IncludeTelemetry = null);
+
+public sealed record SessionListItem(string Id, string Name, string? Source, DateTimeOffset CreatedAt, SessionPhase Phase, int LeaderLap, int? ScheduledLaps);

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Scalar.AspNetCore;
+using StratX.Grains.Hosting;
+using StratX.Server.Api;
+using StratX.Server.Demo;
+using StratX.Server.Hubs;
+
+namespace StratX.Server;
+
+/// <summary>Builds the StratX web node with its co-hosted silo: the same code runs the server, the tests and the benchmarks.</summary>
+public static class StratXServer
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var config = builder.Configuration;
+
+        builder.UseOrleans(silo => silo
+            .UseLocalhostClustering(
+                siloPort: config.GetValue("StratX:Silo:SiloPort", 11111),
+                gatewayPort: config.GetValue("StratX:Silo:GatewayPort", 30000))
+            .AddStratX(config));
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ITenantAccessor, DemoTenantAccessor>();
+        builder.Services.AddSingleton(sp => BundledRaces.Load(DataRoot(sp.GetRequiredService<IConfiguration>())));
+        builder.Services.AddSingleton<SessionUpdateForwarder>();
+        builder.Services.AddOptions<DemoOptions>().Bind(config.GetSection(DemoOptions.Section));
+        builder.Services.AddHostedService<DemoReplay>();
+
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        builder.Services.AddSignalR().AddJsonProtocol(o => ConfigureJson(o.PayloadSerializerOptions));
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo");
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        app.MapHub<RaceHub>(RaceHub.Path);
+        app.MapRacesApi();
+        app.MapSessionsApi();
+        return app;
+    }
+
+    /// <summary>JSON for REST and SignalR alike: camelCase, enums as names.</summary>
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        options.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+    }
+
+    /// <summary>The bundled races: StratX:DataRoot, or the data/ folder shipped beside the server.</summary>
+    public static string DataRoot(IConfiguration config) =>
+        config["StratX:DataRoot"] is { Length: > 0 } configured ? Path.GetFullPath(configured) : Path.Combine(AppContext.BaseDirectory, "data");
+}
+
+/// <summary>Healthy when the silo answers a grain call.</summary>
+internal sealed class SiloHealthCheck(IGrainFactory grains) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            return HealthCheckResult.Healthy($"{hosts.Count} active silo(s)");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("The silo does not answer.", e);
+        }
+    }
+}
+
+internal static class HealthResponse
+{
+    public static Task WriteAsync(HttpContext context, HealthReport report) =>
+        context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        });
+}
