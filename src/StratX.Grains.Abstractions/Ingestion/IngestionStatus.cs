@@ -42,6 +42,10 @@ public sealed record IngestionStatus
     [Id(10)]
     public long Skipped { get; init; }
 
+    /// <summary>Published events other than telemetry (laps, stints, stops, session events).</summary>
+    [Id(11)]
+    public long Events { get; init; }
+
     public bool IsFinished => State is IngestionState.Completed or IngestionState.Failed or IngestionState.Cancelled;
 }
 

@@ -44,9 +44,19 @@ public sealed partial class CarGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_unwrittenTelemetryBatches > 0)
+        if (_unwrittenTelemetryBatches == 0)
+        {
+            return;
+        }
+
+        try
         {
             await state.WriteStateAsync(cancellationToken);
+        }
+        catch (Exception e) when (reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
+        {
+            // The silo is going down; what was not written is redelivered from the source's checkpoint.
+            LogUnwrittenAtShutdown(e, _key, _unwrittenTelemetryBatches);
         }
     }
 
@@ -269,6 +279,9 @@ public sealed partial class CarGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Car}: {Stream} sequence jumped from {Last} to {Next}; events in between never arrived")]
     private partial void LogSequenceGap(CarKey car, string stream, long last, long next);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Car}: {Batches} telemetry batches not written at shutdown")]
+    private partial void LogUnwrittenAtShutdown(Exception error, CarKey car, int batches);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Car}: stream subscription failed")]
     private partial void LogStreamError(Exception error, CarKey car);

@@ -62,6 +62,7 @@ internal sealed partial class ReplayJob
         StartedAt = _startedAt,
         CompletedAt = _completedAt,
         Published = _sink?.Published ?? 0,
+        Events = _sink?.Events ?? 0,
         Applied = _window.Acknowledged,
         TelemetrySamples = _sink?.TelemetrySamples ?? 0,
         Skipped = Interlocked.Read(ref _skipped),

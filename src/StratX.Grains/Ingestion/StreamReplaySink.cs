@@ -13,7 +13,11 @@ internal sealed class StreamReplaySink(IStreamProvider events, SessionKey sessio
     private readonly Dictionary<CarId, IAsyncStream<TelemetryBatch>> _telemetry = [];
     private readonly IAsyncStream<SessionEvent> _raceControl = RaceStreams.RaceControl(events, session);
 
-    public long Published { get; private set; }
+    public long Published => Events + TelemetryBatches;
+
+    public long Events { get; private set; }
+
+    public long TelemetryBatches { get; private set; }
 
     public long TelemetrySamples { get; private set; }
 
@@ -21,7 +25,7 @@ internal sealed class StreamReplaySink(IStreamProvider events, SessionKey sessio
     {
         await window.EnterAsync(EventChannel.RaceControl, null, sessionEvent.Sequence, cancellationToken);
         await _raceControl.OnNextAsync(sessionEvent);
-        Published++;
+        Events++;
     }
 
     public async ValueTask PublishTimingEventAsync(CarEvent timingEvent, CancellationToken cancellationToken)
@@ -34,7 +38,7 @@ internal sealed class StreamReplaySink(IStreamProvider events, SessionKey sessio
 
         await window.EnterAsync(EventChannel.Timing, timingEvent.Car, timingEvent.Sequence, cancellationToken);
         await stream.OnNextAsync(timingEvent);
-        Published++;
+        Events++;
     }
 
     public async ValueTask PublishTelemetryAsync(TelemetryBatch batch, CancellationToken cancellationToken)
@@ -47,7 +51,7 @@ internal sealed class StreamReplaySink(IStreamProvider events, SessionKey sessio
 
         await window.EnterAsync(EventChannel.Telemetry, batch.Car, batch.Sequence, cancellationToken);
         await stream.OnNextAsync(batch);
-        Published++;
+        TelemetryBatches++;
         TelemetrySamples += batch.Samples.Length;
     }
 }

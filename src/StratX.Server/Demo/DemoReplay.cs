@@ -19,7 +19,7 @@ public sealed class DemoOptions
     /// <summary>Replay speed factor (1 = real time); 10 shows the whole race in about ten minutes.</summary>
     public double Speed { get; set; } = 10;
 
-    public string SessionId { get; set; } = "demo";
+    public string SessionId { get; set; } = "2023-bahrain";
 
     /// <summary>Start the race again, in a fresh session, this long after it ends (off when zero, the default).</summary>
     public TimeSpan RestartAfter { get; set; } = TimeSpan.Zero;
