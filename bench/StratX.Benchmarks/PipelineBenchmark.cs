@@ -17,14 +17,14 @@ namespace StratX.Benchmarks;
 /// The spine under load: the whole 2023 Bahrain race with every car's telemetry (720,300 samples, 1,055 laps,
 /// stints, weather) replayed as fast as possible through the embedded server, with a SignalR client watching.
 /// Throughput counts every input event (samples individually) from the first publish until the client has
-/// the final classification; latency is from ingestion of an input to the client receiving the update it
-/// caused. One warm-up run, then <c>runs</c> measured runs, each into a fresh session.
+/// the final classification; latency is from ingestion of an input (its admission into the pipeline) to the
+/// client receiving the update it caused. Warm-up runs (JIT, tiering), then measured runs, each into a fresh session.
 /// </summary>
 internal static class PipelineBenchmark
 {
     private static readonly string[] UpdateKinds = ["classification", "car", "stint", "trackStatus", "raceControl", "weather", "session", "telemetry"];
 
-    public static async Task<int> RunAsync(int runs, string[] serverSettings)
+    public static async Task<int> RunAsync(int warmups, int runs, string[] serverSettings)
     {
         var repo = FindRepo();
         var app = StratXServer.Build(
@@ -45,10 +45,10 @@ internal static class PipelineBenchmark
 
         Console.WriteLine($"StratX pipeline benchmark: 2023 Bahrain GP, all car telemetry, full speed; {Environment.ProcessorCount} cores, {RuntimeInfo()} {string.Join(' ', serverSettings)}");
         var results = new List<RunResult>();
-        for (var run = 0; run <= runs; run++)
+        for (var run = 1 - warmups; run <= runs; run++)
         {
-            var result = await RunOnceAsync(http, address, json, $"bench-{run}");
-            Console.WriteLine($"{(run == 0 ? "warm-up" : $"run {run}"),-8} {result}");
+            var result = await RunOnceAsync(http, address, json, $"bench-{run + warmups}");
+            Console.WriteLine($"{(run <= 0 ? "warm-up" : $"run {run}"),-8} {result}");
             if (run > 0)
             {
                 results.Add(result);
@@ -64,6 +64,7 @@ internal static class PipelineBenchmark
     private static async Task<RunResult> RunOnceAsync(HttpClient http, Uri address, JsonSerializerOptions json, string sessionId)
     {
         var latency = new LongHistogram(TimeSpan.FromMinutes(1).Ticks, 3);
+        var byKind = UpdateKinds.ToDictionary(k => k, _ => new LongHistogram(TimeSpan.FromMinutes(1).Ticks, 3));
         var gate = new object();
         var updates = 0L;
         long lastUpdateTicks = 0;
@@ -84,6 +85,7 @@ internal static class PipelineBenchmark
                     if (ingested > 0)
                     {
                         latency.RecordValue(Math.Max(0, now - ingested));
+                        byKind[kind].RecordValue(Math.Max(0, now - ingested));
                     }
                 }
             });
@@ -112,6 +114,9 @@ internal static class PipelineBenchmark
         var elapsed = TimeSpan.FromTicks(lastUpdateTicks - started);
         lock (gate)
         {
+            var kinds = string.Join(", ", byKind.Where(k => k.Value.TotalCount > 0).Select(k =>
+                $"{k.Key} {k.Value.TotalCount} p50 {TimeSpan.FromTicks(k.Value.GetValueAtPercentile(50)).TotalMilliseconds:0} p99 {TimeSpan.FromTicks(k.Value.GetValueAtPercentile(99)).TotalMilliseconds:0}"));
+            Console.WriteLine($"         by kind (ms): {kinds}");
             return new RunResult(
                 events,
                 elapsed,

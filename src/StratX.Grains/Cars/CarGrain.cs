@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using StratX.Domain.Events;
 using StratX.Domain.Identity;
 using StratX.Domain.Laps;
+using StratX.Grains.Hosting;
 using StratX.Grains.Ingestion;
 using StratX.Grains.Streams;
 using StratX.Grains.Updates;
@@ -21,17 +23,24 @@ namespace StratX.Grains.Cars;
 public sealed partial class CarGrain(
     [PersistentState("car", OrleansNames.RaceStateStorage)] IPersistentState<CarState> state,
     IIngestionServiceClient ingestion,
+    IOptions<UpdateOptions> updateOptions,
+    TimeProvider time,
     ILogger<CarGrain> logger)
     : Grain, ICarGrain, IStreamSubscriptionObserver, IAsyncObserver<CarEvent>, IAsyncObserver<TelemetryBatch>
 {
     /// <summary>Telemetry changes little worth keeping, so it is written with every lap and every this many batches.</summary>
     private const int TelemetryBatchesPerWrite = 32;
 
+    /// <summary>Telemetry applied but not yet written is written at the latest this long after.</summary>
+    private static readonly TimeSpan TelemetryWriteInterval = TimeSpan.FromSeconds(5);
+
     private readonly LapTelemetryTracker _lapTelemetry = new();
     private readonly List<(int Lap, LapTelemetrySummary Summary)> _completedLapTelemetry = [];
     private CarKey _key;
     private IAsyncStream<RaceUpdate> _updates = null!;
     private int _unwrittenTelemetryBatches;
+    private UpdateThrottle _carUpdates = null!;
+    private UpdateThrottle _telemetryUpdates = null!;
 
     private CarState State => state.State;
 
@@ -39,25 +48,51 @@ public sealed partial class CarGrain(
     {
         _key = CarKey.Parse(this.GetPrimaryKeyString());
         _updates = RaceStreams.Updates(this.GetStreamProvider(OrleansNames.UpdateStreams), _key.Session);
+        var interval = updateOptions.Value.MinInterval;
+        _carUpdates = new UpdateThrottle(this, interval, time, ingestedAt =>
+            _updates.OnNextAsync(new CarUpdate { Session = _key.Session, IngestedAtTicks = ingestedAt, Car = BuildView() }));
+        _telemetryUpdates = new UpdateThrottle(this, interval, time, ingestedAt =>
+            _updates.OnNextAsync(new TelemetryUpdate { Session = _key.Session, IngestedAtTicks = ingestedAt, Car = _key.Car, Sample = State.LatestTelemetry!.Value }));
+        this.RegisterGrainTimer(OnWriteTimer, new GrainTimerCreationOptions(TelemetryWriteInterval, TelemetryWriteInterval) { KeepAlive = false });
         return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // When the silo shuts down its storage may already be gone: what was not written then is at most one
+        // timer period of telemetry, which the source redelivers from its checkpoint.
+        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
+        {
+            await WriteUnwrittenTelemetry(cancellationToken);
+        }
+        else if (_unwrittenTelemetryBatches > 0)
+        {
+            LogUnwrittenAtShutdown(_key, _unwrittenTelemetryBatches);
+        }
+    }
+
+    private async Task OnWriteTimer(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WriteUnwrittenTelemetry(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The next lap or timer tick writes again; until then the source's checkpoint covers it.
+            LogTelemetryWriteFailed(e, _key, _unwrittenTelemetryBatches);
+        }
+    }
+
+    private async Task WriteUnwrittenTelemetry(CancellationToken cancellationToken)
     {
         if (_unwrittenTelemetryBatches == 0)
         {
             return;
         }
 
-        try
-        {
-            await state.WriteStateAsync(cancellationToken);
-        }
-        catch (Exception e) when (reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
-        {
-            // The silo is going down; what was not written is redelivered from the source's checkpoint.
-            LogUnwrittenAtShutdown(e, _key, _unwrittenTelemetryBatches);
-        }
+        await state.WriteStateAsync(cancellationToken);
+        _unwrittenTelemetryBatches = 0;
     }
 
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
@@ -100,7 +135,7 @@ public sealed partial class CarGrain(
         State.LastTimingSequence = item.Sequence;
         await state.WriteStateAsync();
         _unwrittenTelemetryBatches = 0;
-        await _updates.OnNextAsync(new CarUpdate { Session = _key.Session, IngestedAtTicks = item.IngestedAtTicks, Car = BuildView() });
+        await _carUpdates.ChangedAsync(item.IngestedAtTicks);
         await ReportApplied(EventChannel.Timing, item.Sequence);
     }
 
@@ -115,7 +150,7 @@ public sealed partial class CarGrain(
 
         _completedLapTelemetry.Clear();
         _lapTelemetry.AddSamples(item.Samples.AsSpan(firstNew), _completedLapTelemetry);
-        AttachLapTelemetry();
+        var lapSummaryAttached = AttachLapTelemetry();
         var latest = item.Samples[^1];
         State.LatestTelemetry = latest;
         State.LastTelemetrySequence = item.Sequence;
@@ -125,13 +160,13 @@ public sealed partial class CarGrain(
             _unwrittenTelemetryBatches = 0;
         }
 
-        await _updates.OnNextAsync(new TelemetryUpdate
+        await _telemetryUpdates.ChangedAsync(item.IngestedAtTicks);
+        if (lapSummaryAttached)
         {
-            Session = _key.Session,
-            IngestedAtTicks = item.IngestedAtTicks,
-            Car = _key.Car,
-            Sample = latest,
-        });
+            // A lap's telemetry summary completes once its last samples are in, often after the lap itself.
+            await _carUpdates.ChangedAsync(item.IngestedAtTicks);
+        }
+
         await ReportApplied(EventChannel.Telemetry, item.Sequence);
     }
 
@@ -224,16 +259,20 @@ public sealed partial class CarGrain(
         State.PaceDeltaToField = rollingPace is { } mine && field.MedianRollingPace is { } median ? Math.Round(mine - median, 3) : null;
     }
 
-    private void AttachLapTelemetry()
+    private bool AttachLapTelemetry()
     {
+        var attached = false;
         foreach (var (lapNumber, summary) in _completedLapTelemetry)
         {
             var index = State.Laps.FindLastIndex(l => l.LapNumber == lapNumber);
             if (index >= 0)
             {
                 State.Laps[index] = State.Laps[index] with { Telemetry = summary };
+                attached = true;
             }
         }
+
+        return attached;
     }
 
     private CarView BuildView()
@@ -280,8 +319,11 @@ public sealed partial class CarGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Car}: {Stream} sequence jumped from {Last} to {Next}; events in between never arrived")]
     private partial void LogSequenceGap(CarKey car, string stream, long last, long next);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Car}: {Batches} telemetry batches not written at shutdown")]
-    private partial void LogUnwrittenAtShutdown(Exception error, CarKey car, int batches);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Car}: {Batches} telemetry batches not written at shutdown")]
+    private partial void LogUnwrittenAtShutdown(CarKey car, int batches);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Car}: could not write {Batches} telemetry batches; will retry")]
+    private partial void LogTelemetryWriteFailed(Exception error, CarKey car, int batches);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Car}: stream subscription failed")]
     private partial void LogStreamError(Exception error, CarKey car);

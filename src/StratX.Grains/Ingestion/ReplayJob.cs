@@ -80,7 +80,7 @@ internal sealed partial class ReplayJob
         {
             var location = _request.Recording;
             var recording = RaceRecordings.Open(location.Format, location.Path, location.Round, _rejections, _request.IncludeTelemetry);
-            _sink = new StreamReplaySink(_events, _request.Session, _window);
+            _sink = new StreamReplaySink(_events, _request.Session, _window, _time);
             _state = IngestionState.Running;
             LogStarted(_request.Session, Describe(_request));
             var stats = await new ReplayPump().RunAsync(

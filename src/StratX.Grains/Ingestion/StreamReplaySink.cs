@@ -6,8 +6,12 @@ using StratX.Ingestion.Replay;
 
 namespace StratX.Grains.Ingestion;
 
-/// <summary>Publishes a replay onto the session's Orleans streams, holding it back while too much is in flight.</summary>
-internal sealed class StreamReplaySink(IStreamProvider events, SessionKey session, InFlightWindow window) : IReplaySink
+/// <summary>
+/// Publishes a replay onto the session's Orleans streams, holding it back while too much is in flight. Each
+/// item is stamped with the moment it is admitted into the pipeline (<see cref="RaceEvent.IngestedAtTicks"/>):
+/// latency downstream is measured from there, not from when a full-speed reader happened to read it.
+/// </summary>
+internal sealed class StreamReplaySink(IStreamProvider events, SessionKey session, InFlightWindow window, TimeProvider time) : IReplaySink
 {
     private readonly Dictionary<CarId, IAsyncStream<CarEvent>> _timing = [];
     private readonly Dictionary<CarId, IAsyncStream<TelemetryBatch>> _telemetry = [];
@@ -24,7 +28,7 @@ internal sealed class StreamReplaySink(IStreamProvider events, SessionKey sessio
     public async ValueTask PublishSessionEventAsync(SessionEvent sessionEvent, CancellationToken cancellationToken)
     {
         await window.EnterAsync(EventChannel.RaceControl, null, sessionEvent.Sequence, cancellationToken);
-        await _raceControl.OnNextAsync(sessionEvent);
+        await _raceControl.OnNextAsync(sessionEvent with { IngestedAtTicks = Now });
         Events++;
     }
 
@@ -37,7 +41,7 @@ internal sealed class StreamReplaySink(IStreamProvider events, SessionKey sessio
         }
 
         await window.EnterAsync(EventChannel.Timing, timingEvent.Car, timingEvent.Sequence, cancellationToken);
-        await stream.OnNextAsync(timingEvent);
+        await stream.OnNextAsync(timingEvent with { IngestedAtTicks = Now });
         Events++;
     }
 
@@ -50,8 +54,10 @@ internal sealed class StreamReplaySink(IStreamProvider events, SessionKey sessio
         }
 
         await window.EnterAsync(EventChannel.Telemetry, batch.Car, batch.Sequence, cancellationToken);
-        await stream.OnNextAsync(batch);
+        await stream.OnNextAsync(batch with { IngestedAtTicks = Now });
         TelemetryBatches++;
         TelemetrySamples += batch.Samples.Length;
     }
+
+    private long Now => time.GetUtcNow().UtcTicks;
 }

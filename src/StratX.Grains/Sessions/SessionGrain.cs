@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using Orleans.Streams.Core;
 using StratX.Domain.Events;
 using StratX.Domain.Identity;
 using StratX.Domain.Laps;
+using StratX.Grains.Hosting;
 using StratX.Grains.Ingestion;
 using StratX.Grains.Streams;
 using StratX.Grains.Updates;
@@ -20,6 +22,7 @@ namespace StratX.Grains.Sessions;
 public sealed partial class SessionGrain(
     [PersistentState("session", OrleansNames.RaceStateStorage)] IPersistentState<SessionState> state,
     IIngestionServiceClient ingestion,
+    IOptions<UpdateOptions> updateOptions,
     TimeProvider time,
     ILogger<SessionGrain> logger)
     : Grain, ISessionGrain, IStreamSubscriptionObserver, IAsyncObserver<SessionEvent>
@@ -29,6 +32,7 @@ public sealed partial class SessionGrain(
 
     private SessionKey _key;
     private IAsyncStream<RaceUpdate> _updates = null!;
+    private UpdateThrottle _classificationUpdates = null!;
 
     private SessionState State => state.State;
 
@@ -36,6 +40,8 @@ public sealed partial class SessionGrain(
     {
         _key = SessionKey.Parse(this.GetPrimaryKeyString());
         _updates = RaceStreams.Updates(this.GetStreamProvider(OrleansNames.UpdateStreams), _key);
+        _classificationUpdates = new UpdateThrottle(this, updateOptions.Value.MinInterval, time, ingestedAt =>
+            _updates.OnNextAsync(new ClassificationUpdate { Session = _key, IngestedAtTicks = ingestedAt, Classification = ClassificationBuilder.Build(_key, State) }));
         if (!state.RecordExists)
         {
             State.CreatedAt = time.GetUtcNow();
@@ -61,8 +67,10 @@ public sealed partial class SessionGrain(
 
             if (item is SessionOpened or RaceControlMessage { IsChequeredFlag: true } or SessionEnded)
             {
+                // The classification as it stands goes out before the phase change that watchers act on.
+                await _classificationUpdates.ChangedAsync(item.IngestedAtTicks);
+                await _classificationUpdates.FlushAsync();
                 await _updates.OnNextAsync(StatusUpdate(item.IngestedAtTicks));
-                await _updates.OnNextAsync(new ClassificationUpdate { Session = _key, IngestedAtTicks = item.IngestedAtTicks, Classification = ClassificationBuilder.Build(_key, State) });
             }
         }
 
@@ -113,7 +121,7 @@ public sealed partial class SessionGrain(
                 await _updates.OnNextAsync(StatusUpdate(report.IngestedAtTicks));
             }
 
-            await _updates.OnNextAsync(new ClassificationUpdate { Session = _key, IngestedAtTicks = report.IngestedAtTicks, Classification = ClassificationBuilder.Build(_key, State) });
+            await _classificationUpdates.ChangedAsync(report.IngestedAtTicks);
         }
 
         return FieldPace();

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using StratX.Domain.Identity;
 using StratX.Domain.Laps;
 using StratX.Domain.Tyres;
+using StratX.Grains.Hosting;
 using StratX.Grains.Streams;
 using StratX.Grains.Updates;
 using StratX.Grains.Views;
@@ -10,16 +12,21 @@ namespace StratX.Grains.Stints;
 
 /// <summary>One stint: its laps, average pace and fuel-corrected degradation, refitted on every lap.</summary>
 public sealed class StintGrain(
-    [PersistentState("stint", OrleansNames.RaceStateStorage)] IPersistentState<StintState> state)
+    [PersistentState("stint", OrleansNames.RaceStateStorage)] IPersistentState<StintState> state,
+    IOptions<UpdateOptions> updateOptions,
+    TimeProvider time)
     : Grain, IStintGrain
 {
     private StintKey _key;
     private IAsyncStream<RaceUpdate> _updates = null!;
+    private UpdateThrottle _stintUpdates = null!;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _key = StintKey.Parse(this.GetPrimaryKeyString());
         _updates = RaceStreams.Updates(this.GetStreamProvider(OrleansNames.UpdateStreams), _key.Car.Session);
+        _stintUpdates = new UpdateThrottle(this, updateOptions.Value.MinInterval, time, ingestedAt =>
+            _updates.OnNextAsync(new StintUpdate { Session = _key.Car.Session, IngestedAtTicks = ingestedAt, Stint = BuildView() }));
         return Task.CompletedTask;
     }
 
@@ -73,9 +80,8 @@ public sealed class StintGrain(
     private async Task<StintView> Save(long ingestedAtTicks)
     {
         await state.WriteStateAsync();
-        var view = BuildView();
-        await _updates.OnNextAsync(new StintUpdate { Session = _key.Car.Session, IngestedAtTicks = ingestedAtTicks, Stint = view });
-        return view;
+        await _stintUpdates.ChangedAsync(ingestedAtTicks);
+        return BuildView();
     }
 
     private StintView BuildView()

@@ -7,8 +7,8 @@ namespace StratX.Ingestion.Replay;
 /// Plays a recording's items into a sink in their real order, at real time, at N× or as fast as the sink
 /// takes them. Telemetry samples are grouped per car into batches (a stream item costs far more than a
 /// sample); a batch goes out when it is full, before its car's next timing event, or once its oldest sample
-/// has waited the flush interval. Every published item is stamped with the wall time it was read (a batch:
-/// its first sample's), so latency measured downstream includes the batching delay. One pump per run.
+/// has waited the flush interval. The sink stamps what it admits (<see cref="RaceEvent.IngestedAtTicks"/>).
+/// One pump per run.
 /// </summary>
 public sealed class ReplayPump
 {
@@ -70,7 +70,6 @@ public sealed class ReplayPump
 
                 if (batch.Samples.Count == 0)
                 {
-                    batch.FirstReadTicks = now.UtcTicks;
                     oldestPendingTicks = Math.Min(oldestPendingTicks, now.UtcTicks);
                 }
 
@@ -83,8 +82,7 @@ public sealed class ReplayPump
             }
             else
             {
-                var stamped = item.Event! with { IngestedAtTicks = now.UtcTicks };
-                switch (stamped)
+                switch (item.Event)
                 {
                     case CarEvent carEvent:
                         if (_pending.TryGetValue(carEvent.Car, out var batch) && batch.Samples.Count > 0)
@@ -155,7 +153,6 @@ public sealed class ReplayPump
                 Car = car,
                 Sequence = batch.LastSequence,
                 OccurredAt = samples[^1].Timestamp,
-                IngestedAtTicks = batch.FirstReadTicks,
                 Samples = samples,
             },
             cancellationToken);
@@ -168,7 +165,5 @@ public sealed class ReplayPump
         public List<TelemetrySample> Samples { get; } = new(64);
 
         public long LastSequence { get; set; }
-
-        public long FirstReadTicks { get; set; }
     }
 }
