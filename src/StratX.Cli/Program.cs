@@ -3,4 +3,17 @@ using StratX.Cli.Commands;
 
 var root = new RootCommand("StratX: real-time race strategy. Replays recorded races through the same pipeline the server runs.");
 root.Subcommands.Add(ReplayCommand.Create());
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // Usage errors exit with 2 (as the commands' own argument checks do), said on stderr only.
+    foreach (var error in parsed.Errors)
+    {
+        await Console.Error.WriteLineAsync($"stratx: {error.Message}");
+    }
+
+    await Console.Error.WriteLineAsync("Run 'stratx --help' or 'stratx replay --help' for usage.");
+    return 2;
+}
+
+return await parsed.InvokeAsync();

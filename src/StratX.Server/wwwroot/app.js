@@ -4,7 +4,9 @@
 const rows = document.querySelector("#classification tbody");
 const sessionsSelect = document.getElementById("sessions");
 let connection;
-let current;
+let current;     // the session id the page shows
+let currentKey;  // its full key ("tenant/session"), as updates name it
+const mine = (u) => u && u.session === currentKey;
 
 const fmtTime = (s) => {
   if (s == null) return "";
@@ -16,7 +18,7 @@ const tyreLetter = { soft: "S", medium: "M", hard: "H", intermediate: "I", wet: 
 const cell = (text, cls) => { const td = document.createElement("td"); td.textContent = text ?? ""; if (cls) td.className = cls; return td; };
 
 function renderClassification(c) {
-  if (!c || (current && c.session !== `demo/${current}` && !c.session.endsWith(`/${current}`))) return;
+  if (!c || c.session !== currentKey) return;
   rows.replaceChildren(...c.rows.map((r) => {
     const tr = document.createElement("tr");
     tr.className = r.status;
@@ -55,6 +57,7 @@ async function join(sessionId) {
   rows.replaceChildren();
   document.querySelector("#messages ol").replaceChildren();
   const snapshot = await connection.invoke("JoinSession", sessionId);
+  currentKey = snapshot.classification.session;
   renderSession(snapshot.session);
   (snapshot.session?.raceControl ?? []).forEach(addMessage);
   renderClassification(snapshot.classification);
@@ -71,9 +74,9 @@ async function loadSessions(select) {
 async function start() {
   connection = new signalR.HubConnectionBuilder().withUrl("/hubs/race").withAutomaticReconnect().build();
   connection.on("classification", (u) => renderClassification(u.classification));
-  connection.on("session", (u) => { if (u.race) document.getElementById("race").textContent = u.race.name; renderTrack(u.trackStatus); });
-  connection.on("trackStatus", (u) => renderTrack(u.status));
-  connection.on("raceControl", (u) => addMessage(u.message));
+  connection.on("session", (u) => { if (!mine(u)) return; if (u.race) document.getElementById("race").textContent = u.race.name; renderTrack(u.trackStatus); });
+  connection.on("trackStatus", (u) => { if (mine(u)) renderTrack(u.status); });
+  connection.on("raceControl", (u) => { if (mine(u)) addMessage(u.message); });
   connection.onreconnecting(() => { document.getElementById("connection").textContent = "reconnecting"; });
   connection.onreconnected(() => { document.getElementById("connection").textContent = "live"; if (current) join(current); });
   await connection.start();
