@@ -319,7 +319,7 @@ public sealed partial class CarGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Car}: {Stream} sequence jumped from {Last} to {Next}; events in between never arrived")]
     private partial void LogSequenceGap(CarKey car, string stream, long last, long next);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Car}: {Batches} telemetry batches not written at shutdown")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Car}: {Batches} telemetry batches not written at shutdown")]
     private partial void LogUnwrittenAtShutdown(CarKey car, int batches);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Car}: could not write {Batches} telemetry batches; will retry")]
