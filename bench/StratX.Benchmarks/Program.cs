@@ -1,7 +1,17 @@
 using StratX.Benchmarks;
 
 // dotnet run -c Release --project bench/StratX.Benchmarks -- [--runs N] [--warmups N] [--StratX:Section:Key value ...]
-// Settings in the StratX: namespace go to the server under test (e.g. --StratX:Ingestion:MaxInFlight 64).
+//   the spine: a full-speed replay through the embedded server to a SignalR client.
+//   Settings in the StratX: namespace go to the server under test (e.g. --StratX:Ingestion:MaxInFlight 64).
+// dotnet run -c Release --project bench/StratX.Benchmarks -- montecarlo [--races N] [--repeats N] [--json]
+//   full-race Monte Carlo simulations from the 2023 Bahrain grid.
+if (args.FirstOrDefault() == "montecarlo")
+{
+    var races = args.SkipWhile(a => a != "--races").Skip(1).Select(int.Parse).DefaultIfEmpty(10_000).First();
+    var repeats = args.SkipWhile(a => a != "--repeats").Skip(1).Select(int.Parse).DefaultIfEmpty(7).First();
+    return MonteCarloBenchmark.Run(races, repeats, args.Contains("--json"));
+}
+
 var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).DefaultIfEmpty(5).First();
 var warmups = args.SkipWhile(a => a != "--warmups").Skip(1).Select(int.Parse).DefaultIfEmpty(2).First();
 var serverSettings = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--StratX:", StringComparison.Ordinal)).SelectMany(x => new[] { x.a, args[x.i + 1] }).ToArray();
