@@ -67,6 +67,47 @@ internal static class MonteCarloBenchmark
         return 0;
     }
 
+    /// <summary>A full strategy search for one car from the Bahrain grid (default budget: ≥ 40 candidates × 500 runs).</summary>
+    public static int Search(string car, int repeats, bool json)
+    {
+        var start = BahrainGrid();
+        var search = new StrategySearch(new RaceSimulator(CircuitModel.TypicalDry));
+        var options = new StrategySearchOptions();
+        var recommendation = search.Recommend(start, car, null, options);
+        var timings = new List<double>();
+        for (var i = 0; i < repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            recommendation = search.Recommend(start, car, null, options with { Seed = (ulong)i + 1 });
+            timings.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        var median = timings.Order().ElementAt(timings.Count / 2);
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                benchmark = "strategy-search",
+                car,
+                candidates = recommendation.Candidates.Count,
+                runsPerCandidate = options.RunsPerCandidate,
+                ms = Math.Round(median, 1),
+                repeats,
+                cores = Environment.ProcessorCount,
+            }));
+            return 0;
+        }
+
+        Console.WriteLine($"strategy search for car {car}: {recommendation.Candidates.Count} candidates × {options.RunsPerCandidate} runs, median {median:0.0} ms over {repeats} runs");
+        Console.WriteLine($"next stop: {recommendation.NextStop?.ToString() ?? "none"}, confidence {recommendation.Confidence:P0}");
+        foreach (var candidate in recommendation.Candidates.Take(8))
+        {
+            Console.WriteLine($"  {candidate.Strategy,-40} E[pos] {candidate.ExpectedPosition:0.00}  P(win) {candidate.Win:P1}  P(podium) {candidate.Podium:P1}  regret {candidate.Regret:0.00}  best in {candidate.BestShare:P1}");
+        }
+
+        return 0;
+    }
+
     private static RaceSnapshot BahrainGrid()
     {
         var folder = Path.Combine(PipelineBenchmark.FindRepo(), "data", "openf1", "2023-bahrain-race");

@@ -5,11 +5,20 @@ using StratX.Benchmarks;
 //   Settings in the StratX: namespace go to the server under test (e.g. --StratX:Ingestion:MaxInFlight 64).
 // dotnet run -c Release --project bench/StratX.Benchmarks -- montecarlo [--races N] [--repeats N] [--json]
 //   full-race Monte Carlo simulations from the 2023 Bahrain grid.
+// dotnet run -c Release --project bench/StratX.Benchmarks -- strategy [--car N] [--repeats N] [--json]
+//   a strategy search for one car from the same grid.
 if (args.FirstOrDefault() == "montecarlo")
 {
     var races = args.SkipWhile(a => a != "--races").Skip(1).Select(int.Parse).DefaultIfEmpty(10_000).First();
     var repeats = args.SkipWhile(a => a != "--repeats").Skip(1).Select(int.Parse).DefaultIfEmpty(7).First();
     return MonteCarloBenchmark.Run(races, repeats, args.Contains("--json"));
+}
+
+if (args.FirstOrDefault() == "strategy")
+{
+    var car = args.SkipWhile(a => a != "--car").Skip(1).DefaultIfEmpty("1").First();
+    var repeats = args.SkipWhile(a => a != "--repeats").Skip(1).Select(int.Parse).DefaultIfEmpty(5).First();
+    return MonteCarloBenchmark.Search(car, repeats, args.Contains("--json"));
 }
 
 var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).DefaultIfEmpty(5).First();

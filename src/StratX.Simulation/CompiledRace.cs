@@ -88,11 +88,17 @@ internal sealed class Workspace(int cars)
 {
     public int Active;
 
+    /// <summary>Whether the probed car was ahead of its rival at the probe's lap in the run just simulated.</summary>
+    public bool ObservedAhead;
+
     public double[] Gap { get; } = new double[cars];
 
     public double[] PreviousGap { get; } = new double[cars];
 
     public double[] LapTime { get; } = new double[cars];
+
+    /// <summary>This lap's time without noise (the car's pace on its tyres and fuel).</summary>
+    public double[] Pace { get; } = new double[cars];
 
     public byte[] Compound { get; } = new byte[cars];
 
@@ -175,5 +181,59 @@ internal sealed class ChunkResult(int cars)
             DisqualifiedCount[i] += other.DisqualifiedCount[i];
             StopsSum[i] += other.StopsSum[i];
         }
+    }
+}
+
+/// <summary>Follows one car through every run: its finishing position and time, and whether it was ahead of a rival at a given lap.</summary>
+internal sealed class RunProbe(int car, int runs, int rival = -1, int observeAfterLap = -1)
+{
+    public int Car { get; } = car;
+
+    public int Rival { get; } = rival;
+
+    public int ObserveAfterLap { get; } = observeAfterLap;
+
+    /// <summary>Finishing position (0-based) in each run.</summary>
+    public int[] Positions { get; } = new int[runs];
+
+    /// <summary>Race time to the flag in each run (+∞ when it did not finish classified).</summary>
+    public double[] Times { get; } = new double[runs];
+
+    public bool[] Ahead { get; } = new bool[runs];
+
+    public bool IsAhead(Workspace w)
+    {
+        if (w.Retired[Car])
+        {
+            return false;
+        }
+
+        if (Rival < 0 || w.Retired[Rival])
+        {
+            return true;
+        }
+
+        for (var p = 0; p < w.Active; p++)
+        {
+            if (w.Order[p] == Car)
+            {
+                return true;
+            }
+
+            if (w.Order[p] == Rival)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    public void Record(int run, Workspace w)
+    {
+        Positions[run] = w.Position[Car];
+        Times[run] = w.Retired[Car] || w.Disqualified[Car] ? double.PositiveInfinity : w.Gap[Car];
+        Ahead[run] = w.ObservedAhead;
+        w.ObservedAhead = false;
     }
 }

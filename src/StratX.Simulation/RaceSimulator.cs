@@ -50,6 +50,12 @@ public sealed class RaceSimulator(CircuitModel circuit)
 
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Runs, 1);
         var race = Compile(start, strategies);
+        return SimulationResult.From(start, Execute(race, options, null), options.Runs);
+    }
+
+    /// <summary>Runs the simulations; with a probe, also records one car's outcome in every run.</summary>
+    internal ChunkResult Execute(CompiledRace race, SimulationOptions options, RunProbe? probe)
+    {
         var chunks = (options.Runs + ChunkRuns - 1) / ChunkRuns;
         var perChunk = new ChunkResult[chunks];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism > 0 ? options.Parallelism : Environment.ProcessorCount };
@@ -65,8 +71,9 @@ public sealed class RaceSimulator(CircuitModel circuit)
                 var rng = new Xoshiro256(options.Seed ^ (0x9E3779B97F4A7C15UL * (ulong)(chunk + 1)));
                 for (var run = 0; run < runs; run++)
                 {
-                    SimulateOne(race, workspace, ref rng);
+                    SimulateOne(race, workspace, ref rng, probe);
                     result.Add(workspace);
+                    probe?.Record((chunk * ChunkRuns) + run, workspace);
                 }
 
                 perChunk[chunk] = result;
@@ -80,10 +87,10 @@ public sealed class RaceSimulator(CircuitModel circuit)
             total.Merge(chunk);
         }
 
-        return SimulationResult.From(start, total, options.Runs);
+        return total;
     }
 
-    private CompiledRace Compile(RaceSnapshot start, IReadOnlyDictionary<string, Strategy>? strategies)
+    internal CompiledRace Compile(RaceSnapshot start, IReadOnlyDictionary<string, Strategy>? strategies)
     {
         var n = start.Cars.Count;
         var race = new CompiledRace(n, start.TotalLaps, start.LapsCompleted)
@@ -159,7 +166,7 @@ public sealed class RaceSimulator(CircuitModel circuit)
         return race;
     }
 
-    private void SimulateOne(CompiledRace race, Workspace w, ref Xoshiro256 rng)
+    private void SimulateOne(CompiledRace race, Workspace w, ref Xoshiro256 rng, RunProbe? probe)
     {
         var n = race.Cars;
         var c = Circuit;
@@ -232,11 +239,14 @@ public sealed class RaceSimulator(CircuitModel circuit)
                 double time;
                 if (status == SimTrackStatus.Green)
                 {
-                    time = race.BasePace[i] + tyreTime[(w.Compound[i] * ageStride) + Math.Min(age + 1, MaxAge)] + fuel + (normals[(int)(bits & NormalTable.Mask)] * c.LapTimeNoise);
+                    var pace = race.BasePace[i] + tyreTime[(w.Compound[i] * ageStride) + Math.Min(age + 1, MaxAge)] + fuel;
+                    w.Pace[i] = pace;
+                    time = pace + (normals[(int)(bits & NormalTable.Mask)] * c.LapTimeNoise);
                 }
                 else
                 {
                     time = race.BasePace[i] * (status == SimTrackStatus.SafetyCar ? c.SafetyCarLapFactor : c.VscLapFactor);
+                    w.Pace[i] = time;
                 }
 
                 var next = w.NextStop[i];
@@ -264,6 +274,11 @@ public sealed class RaceSimulator(CircuitModel circuit)
 
             RemoveRetired(w, ref w.Active);
             ApplyRacing(w, status, lap);
+            if (probe is not null && lap == probe.ObserveAfterLap)
+            {
+                w.ObservedAhead = probe.IsAhead(w);
+            }
+
             if (status != SimTrackStatus.Green)
             {
                 statusLeft--;
@@ -305,7 +320,8 @@ public sealed class RaceSimulator(CircuitModel circuit)
                 continue;
             }
 
-            var advantage = w.LapTime[a] - w.LapTime[k];
+            // Passing takes a real pace advantage (tyres, car), not a lucky lap: the noise-free lap times decide.
+            var advantage = w.Pace[a] - w.Pace[k];
             var threshold = c.OvertakeThreshold;
             if (lap >= c.DrsFromLap && w.PreviousGap[k] - w.PreviousGap[a] <= c.DrsWindow)
             {

@@ -6,7 +6,9 @@ namespace StratX.Simulation;
 /// <summary>
 /// Rebuilds the state a race was in after a given lap from its lap and pit events, using only what was known
 /// then: running order and gaps from the last laps, compounds and tyre ages, stops, and each car's base pace
-/// as the median of its clean green laps so far with the circuit's tyre and fuel effects taken out.
+/// as the median of its clean laps so far (not in or out laps, not under a known neutralisation; the median
+/// keeps the odd slow lap from recordings without track status out) with the circuit's tyre and fuel effects
+/// taken out.
 /// </summary>
 public static class RaceSnapshotBuilder
 {
@@ -21,7 +23,7 @@ public static class RaceSnapshotBuilder
             var last = car.MaxBy(l => l.LapNumber)!;
             var retired = last.LapNumber < afterLap - 1;
             var clean = car
-                .Where(l => l is { LapTime: not null, PitIn: false, PitOut: false, TrackStatus: TrackStatus.Green } && l.LapNumber > 1 && l.Compound.IsDry())
+                .Where(l => l is { LapTime: not null, PitIn: false, PitOut: false, TrackStatus: TrackStatus.Green or TrackStatus.Unknown } && l.LapNumber > 1 && l.Compound.IsDry())
                 .Select(l => l.LapTime!.Value - circuit.Tyre(l.Compound).LapTimeAt(l.TyreAge ?? 0) - (circuit.FuelEffectPerLap * (totalLaps - l.LapNumber)))
                 .Order()
                 .ToList();

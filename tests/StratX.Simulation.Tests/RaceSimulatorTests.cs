@@ -59,9 +59,10 @@ public class RaceSimulatorTests
     public void A_car_on_tyres_fifteen_laps_older_loses_places()
     {
         var state = RealRaceStates.AbuDhabi2021(afterLap: 25);
-        var subject = state.Cars[5];
+        var subject = state.Cars.Where(c => !c.Retired && c.CompoundsUsed.Count >= 2).Skip(3).First();
         var older = state with { Cars = [.. state.Cars.Select(c => c.Id == subject.Id ? c with { TyreAge = c.TyreAge + 15 } : c)] };
-        var plans = OneStopForAll(state, 999);
+        var plans = DefaultStrategies.For(state, CircuitModel.TypicalDry);
+        plans.Remove(subject.Id);
         var options = new SimulationOptions { Runs = 4_000, Seed = 5 };
 
         var fresh = Simulator.Run(state, plans, options)[subject.Id];
