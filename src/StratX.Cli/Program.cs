@@ -3,6 +3,7 @@ using StratX.Cli.Commands;
 
 var root = new RootCommand("StratX: real-time race strategy. Replays recorded races through the same pipeline the server runs.");
 root.Subcommands.Add(ReplayCommand.Create());
+root.Subcommands.Add(BacktestCommand.Create());
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

@@ -43,6 +43,13 @@ public sealed record CircuitModel
     /// <summary>Lap time carried per lap of fuel still aboard (seconds per lap of fuel).</summary>
     public double FuelEffectPerLap { get; init; } = 0.06;
 
+    /// <summary>
+    /// Standard deviation of the error in a car's estimated base pace (s/lap), drawn once per car per run:
+    /// a pace estimated from a few laps is not the pace the car will have for the rest of the race. 0.7 is
+    /// the value that best explained 2018–2021 finishes in <c>stratx backtest</c> (tried 0.3, 0.5, 0.7, 0.9).
+    /// </summary>
+    public double PaceUncertainty { get; init; } = 0.7;
+
     /// <summary>Standard deviation of a lap time around the model (seconds).</summary>
     public double LapTimeNoise { get; init; } = 0.35;
 

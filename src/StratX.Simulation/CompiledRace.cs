@@ -97,6 +97,9 @@ internal sealed class Workspace(int cars)
 
     public double[] LapTime { get; } = new double[cars];
 
+    /// <summary>This run's draw of how far each car's true pace is from its estimate (s/lap).</summary>
+    public double[] PaceOffset { get; } = new double[cars];
+
     /// <summary>This lap's time without noise (the car's pace on its tyres and fuel).</summary>
     public double[] Pace { get; } = new double[cars];
 

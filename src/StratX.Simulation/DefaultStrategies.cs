@@ -36,6 +36,12 @@ public static class DefaultStrategies
     public static Strategy For(SimCar car, RaceSnapshot state, CircuitModel circuit)
     {
         var remaining = state.TotalLaps - state.LapsCompleted;
+        if (remaining < 2)
+        {
+            // No lap is left to stop at before the flag.
+            return Strategy.NoStop;
+        }
+
         var cliff = circuit.Tyre(car.Compound).CliffAge;
         var dryUsed = car.CompoundsUsed.Append(car.Compound).Where(c => c.IsDry()).Distinct().Count();
         var next = car.Compound == TyreCompound.Hard ? TyreCompound.Medium : TyreCompound.Hard;

@@ -177,6 +177,12 @@ public sealed class RaceSimulator(CircuitModel circuit)
         var tyreTime = race.TyreTime;
         const int ageStride = MaxAge + 1;
 
+        // How fast each car really is over the rest of the race is itself uncertain: one draw per car per run.
+        for (var i = 0; i < n; i++)
+        {
+            w.PaceOffset[i] = normals[(int)(rng.Next() & NormalTable.Mask)] * c.PaceUncertainty;
+        }
+
         for (var lap = race.StartLap + 1; lap <= race.TotalLaps; lap++)
         {
             // The lap's draws, always the same count: incident, its kind and length, then per car noise + retirement.
@@ -239,7 +245,7 @@ public sealed class RaceSimulator(CircuitModel circuit)
                 double time;
                 if (status == SimTrackStatus.Green)
                 {
-                    var pace = race.BasePace[i] + tyreTime[(w.Compound[i] * ageStride) + Math.Min(age + 1, MaxAge)] + fuel;
+                    var pace = race.BasePace[i] + w.PaceOffset[i] + tyreTime[(w.Compound[i] * ageStride) + Math.Min(age + 1, MaxAge)] + fuel;
                     w.Pace[i] = pace;
                     time = pace + (normals[(int)(bits & NormalTable.Mask)] * c.LapTimeNoise);
                 }

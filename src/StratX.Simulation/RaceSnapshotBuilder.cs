@@ -12,6 +12,7 @@ namespace StratX.Simulation;
 /// </summary>
 public static class RaceSnapshotBuilder
 {
+
     public static RaceSnapshot AfterLap(IEnumerable<LapCompleted> laps, IEnumerable<PitStop> stops, int totalLaps, int afterLap, CircuitModel circuit)
     {
         var known = laps.Where(l => l.LapNumber <= afterLap).ToList();
@@ -33,7 +34,8 @@ public static class RaceSnapshotBuilder
                 Id = car.Key.Value,
                 GapToLeader = gap + ((afterLap - last.LapNumber) * leaderLapTime),
                 BasePace = clean.Count > 0 ? clean[clean.Count / 2] : leaderLapTime - (circuit.FuelEffectPerLap * (totalLaps - afterLap)),
-                Compound = last.Compound,
+                // Some timing rows lack the compound: the last one known for the car stands; with none, a medium is assumed.
+                Compound = car.Where(l => l.Compound != TyreCompound.Unknown).MaxBy(l => l.LapNumber)?.Compound ?? TyreCompound.Medium,
                 TyreAge = last.TyreAge ?? 0,
                 Stops = stopCounts.GetValueOrDefault(car.Key),
                 CompoundsUsed = [.. car.Select(l => l.Compound).Where(c => c != TyreCompound.Unknown).Distinct()],

@@ -110,7 +110,7 @@ public class RaceSimulatorTests
     [Fact]
     public void A_much_faster_car_behind_gets_past_and_a_slightly_faster_one_mostly_does_not()
     {
-        var circuit = CircuitModel.TypicalDry with { SafetyCarPerLap = 0, VscPerLap = 0, RedFlagPerLap = 0, RetirementPerLap = 0, LapTimeNoise = 0.1 };
+        var circuit = CircuitModel.TypicalDry with { SafetyCarPerLap = 0, VscPerLap = 0, RedFlagPerLap = 0, RetirementPerLap = 0, LapTimeNoise = 0.1, PaceUncertainty = 0 };
         var simulator = new RaceSimulator(circuit);
         RaceSnapshot Duel(double advantage) => new()
         {

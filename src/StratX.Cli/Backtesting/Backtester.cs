@@ -1,0 +1,209 @@
+using StratX.Simulation;
+
+namespace StratX.Cli.Backtesting;
+
+/// <summary>One metric of one model at one race fraction (optionally for one season).</summary>
+internal sealed record BacktestMetric(double At, string Model, string Metric, double Value, int N, int? Season = null);
+
+/// <summary>
+/// Rebuilds real races at fractions of their distance, simulates them to the flag and scores the predicted
+/// finishing positions of the cars then running against the real finish, beside the order-holds baseline
+/// (its width fitted on seasons before the one scored). The simulator is calibrated the same way: its pace
+/// uncertainty is the value that best explains the seasons before the one scored. The earliest season has
+/// nothing before it: the baseline's width is then fitted on that season itself (in its favour) and the
+/// simulator keeps its default.
+/// </summary>
+internal sealed class Backtester(CircuitModel circuit, int runs, ulong seed)
+{
+    private const double Floor = 1e-4;
+
+    /// <summary>States that could not be simulated (reported through progress).</summary>
+    public int Skipped { get; private set; }
+
+    /// <summary>Pace uncertainties (s/lap) tried when the simulator is calibrated on earlier seasons.</summary>
+    private static readonly double[] PaceUncertainties = [0.3, 0.5, 0.7, 0.9];
+
+    /// <summary>The simulator's pace uncertainty used for each scored season, and where it came from.</summary>
+    public Dictionary<int, (double Value, string Source)> Calibration { get; } = [];
+
+    public List<BacktestMetric> Run(IReadOnlyList<RecordedRace> races, IReadOnlyList<double> fractions, Action<string>? progress = null)
+    {
+        var seasons = races.Select(r => r.Season).Distinct().Order().ToList();
+        var simulators = new Dictionary<int, RaceSimulator>();
+        foreach (var season in seasons)
+        {
+            var earlier = races.Where(r => r.Season < season).ToList();
+            if (earlier.Count == 0)
+            {
+                Calibration[season] = (circuit.PaceUncertainty, "default (no earlier season to calibrate on)");
+            }
+            else
+            {
+                var fitted = PaceUncertainties.MaxBy(u => LogLikelihood(new RaceSimulator(circuit with { PaceUncertainty = u }), earlier, fractions));
+                Calibration[season] = (fitted, $"fitted on {string.Join(",", earlier.Select(r => r.Season).Distinct().Order())}");
+            }
+
+            progress?.Invoke($"{season}: simulator pace uncertainty {Calibration[season].Value} s/lap ({Calibration[season].Source})");
+            simulators[season] = new RaceSimulator(circuit with { PaceUncertainty = Calibration[season].Value });
+        }
+
+        var widths = new Dictionary<(int Season, double At), double>();
+        foreach (var season in seasons)
+        {
+            foreach (var at in fractions)
+            {
+                var earlier = races.Where(r => r.Season < season).ToList();
+                widths[(season, at)] = OrderHolds.Fit(Observations(earlier.Count > 0 ? earlier : [.. races.Where(r => r.Season == season)], at));
+            }
+        }
+
+        var scores = new List<(int Season, double At, string Model, CarScore Score)>();
+        foreach (var race in races)
+        {
+            progress?.Invoke($"simulating {race.Season} round {race.Round}: {race.Name}");
+            foreach (var at in fractions)
+            {
+                var state = race.StateAt(at, circuit);
+                SimulationResult result;
+                try
+                {
+                    result = simulators[race.Season].Run(state, DefaultStrategies.For(state, circuit), new SimulationOptions { Runs = runs, Seed = seed });
+                }
+                catch (InvalidRaceStateException e)
+                {
+                    // One unusable state is reported and skipped; the rest of the backtest goes on.
+                    progress?.Invoke($"skipped {race.Season} round {race.Round} at {at}: {e.Message}");
+                    Skipped++;
+                    continue;
+                }
+
+                var running = state.Cars.Where(c => !c.Retired).ToList();
+                for (var i = 0; i < running.Count; i++)
+                {
+                    if (!race.FinishingPositions.TryGetValue(running[i].Id, out var final))
+                    {
+                        continue;
+                    }
+
+                    var simulated = result[running[i].Id].PositionProbabilities.Take(running.Count).ToArray();
+                    scores.Add((race.Season, at, "montecarlo", CarScore.Of(simulated, final)));
+                    scores.Add((race.Season, at, "order-holds", CarScore.Of(OrderHolds.Distribution(i + 1, running.Count, widths[(race.Season, at)]), final)));
+                }
+            }
+        }
+
+        var metrics = new List<BacktestMetric>();
+        foreach (var at in fractions)
+        {
+            foreach (var model in new[] { "montecarlo", "order-holds" })
+            {
+                metrics.AddRange(Summarise(at, model, null, [.. scores.Where(s => s.At == at && s.Model == model).Select(s => s.Score)]));
+                foreach (var season in seasons)
+                {
+                    metrics.AddRange(Summarise(at, model, season, [.. scores.Where(s => s.At == at && s.Model == model && s.Season == season).Select(s => s.Score)]));
+                }
+            }
+        }
+
+        return metrics;
+    }
+
+    /// <summary>Mean log-likelihood of the real finishing positions under a simulator (calibration; fewer runs).</summary>
+    private double LogLikelihood(RaceSimulator simulator, IReadOnlyList<RecordedRace> races, IReadOnlyList<double> fractions)
+    {
+        var total = 0.0;
+        var n = 0;
+        foreach (var race in races)
+        {
+            foreach (var at in fractions)
+            {
+                var state = race.StateAt(at, circuit);
+                if (state.Validate().Count > 0)
+                {
+                    continue;
+                }
+
+                var result = simulator.Run(state, DefaultStrategies.For(state, circuit), new SimulationOptions { Runs = Math.Min(runs, 300), Seed = seed + 1 });
+                var running = state.Cars.Where(c => !c.Retired).ToList();
+                foreach (var car in running)
+                {
+                    if (race.FinishingPositions.TryGetValue(car.Id, out var final))
+                    {
+                        total += Math.Log(Math.Max(Floor, result[car.Id].PositionProbabilities[Math.Min(final, running.Count) - 1]));
+                        n++;
+                    }
+                }
+            }
+        }
+
+        return n == 0 ? double.NegativeInfinity : total / n;
+    }
+
+    private static List<(int Current, int Final, int Running)> Observations(IEnumerable<RecordedRace> races, double at)
+    {
+        var observations = new List<(int, int, int)>();
+        foreach (var race in races)
+        {
+            var running = race.StateAt(at, CircuitModel.TypicalDry).Cars.Where(c => !c.Retired).ToList();
+            for (var i = 0; i < running.Count; i++)
+            {
+                if (race.FinishingPositions.TryGetValue(running[i].Id, out var final))
+                {
+                    observations.Add((i + 1, final, running.Count));
+                }
+            }
+        }
+
+        return observations;
+    }
+
+    private static IEnumerable<BacktestMetric> Summarise(double at, string model, int? season, List<CarScore> scores)
+    {
+        if (scores.Count == 0)
+        {
+            yield break;
+        }
+
+        yield return new BacktestMetric(at, model, "logloss", scores.Average(s => s.LogLoss), scores.Count, season);
+        yield return new BacktestMetric(at, model, "brier", scores.Average(s => s.Brier), scores.Count, season);
+        yield return new BacktestMetric(at, model, "top3_logloss", scores.Average(s => s.Top3LogLoss), scores.Count, season);
+        yield return new BacktestMetric(at, model, "top3_brier", scores.Average(s => s.Top3Brier), scores.Count, season);
+        yield return new BacktestMetric(at, model, "median_position_mae", scores.Average(s => s.MedianError), scores.Count, season);
+    }
+
+    /// <summary>How one predicted finishing-position distribution scored against the real finish.</summary>
+    private readonly record struct CarScore(double LogLoss, double Brier, double Top3LogLoss, double Top3Brier, double MedianError)
+    {
+        public static CarScore Of(double[] p, int final)
+        {
+            // Positions beyond the running field (behind cars already out) count as the last running place.
+            var actual = Math.Min(final, p.Length) - 1;
+            var brier = 0.0;
+            for (var j = 0; j < p.Length; j++)
+            {
+                var outcome = j == actual ? 1.0 : 0.0;
+                brier += (p[j] - outcome) * (p[j] - outcome);
+            }
+
+            var top3 = Math.Clamp(p.Take(3).Sum(), 0, 1);
+            var inTop3 = actual < 3 ? 1.0 : 0.0;
+            var cumulative = 0.0;
+            var median = p.Length;
+            for (var j = 0; j < p.Length; j++)
+            {
+                if ((cumulative += p[j]) >= 0.5)
+                {
+                    median = j + 1;
+                    break;
+                }
+            }
+
+            return new CarScore(
+                -Math.Log(Math.Max(Floor, p[actual])),
+                brier,
+                -((inTop3 * Math.Log(Math.Max(Floor, top3))) + ((1 - inTop3) * Math.Log(Math.Max(Floor, 1 - top3)))),
+                (top3 - inTop3) * (top3 - inTop3),
+                Math.Abs(median - (actual + 1)));
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using StratX.Domain.Events;
+using StratX.Domain.Identity;
+using StratX.Domain.Recordings;
+using StratX.Ingestion.FastF1;
+using StratX.Ingestion.Replay;
+using StratX.Ingestion.Validation;
+using StratX.Simulation;
+
+namespace StratX.Cli.Backtesting;
+
+/// <summary>One real race for a backtest: its laps and stops, and the order the cars finished in on track.</summary>
+internal sealed record RecordedRace(int Season, int Round, string Name, int TotalLaps, IReadOnlyList<LapCompleted> Laps, IReadOnlyList<PitStop> Stops)
+{
+    /// <summary>Final order on track: most laps first, then who completed them first (1-based positions).</summary>
+    public IReadOnlyDictionary<string, int> FinishingPositions { get; } = Laps
+        .GroupBy(l => l.Car)
+        .Select(g => g.MaxBy(l => l.LapNumber)!)
+        .OrderByDescending(l => l.LapNumber).ThenBy(l => l.OccurredAt)
+        .Select((l, i) => (l.Car.Value, Position: i + 1))
+        .ToDictionary(x => x.Value, x => x.Position, StringComparer.Ordinal);
+
+    public RaceSnapshot StateAt(double fraction, CircuitModel circuit) =>
+        RaceSnapshotBuilder.AfterLap(Laps, Stops, TotalLaps, Math.Clamp((int)Math.Round(fraction * TotalLaps), 1, TotalLaps - 1), circuit);
+
+    /// <summary>Every round of every season file, read with the ingestion parsers (rejected rows are left out and counted).</summary>
+    public static IEnumerable<RecordedRace> ReadSeason(string csvPath, RejectionLog rejections, Action<string>? progress = null)
+    {
+        var season = FastF1Recording.SeasonOf(csvPath) ?? throw new InvalidDataException($"{Path.GetFileName(csvPath)}: the season is not in the file name.");
+        foreach (var (round, name) in FastF1Recording.Rounds(csvPath))
+        {
+            progress?.Invoke($"{season} round {round}: {name}");
+            var recording = RaceRecordings.Open(RecordingFormat.FastF1Laps, csvPath, round, rejections, includeTelemetry: false);
+            var events = recording.Read(new SessionKey(TenantId.Demo, new SessionId("backtest"))).Select(i => i.Event).ToList();
+            var laps = events.OfType<LapCompleted>().ToList();
+            if (laps.Count == 0)
+            {
+                continue;
+            }
+
+            yield return new RecordedRace(season, round, name, recording.Race.ScheduledLaps, laps, [.. events.OfType<PitStop>()]);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using StratX.Tests;
+
+namespace StratX.Cli.Tests;
+
+/// <summary>stratx backtest, run as a process on the bundled 2021 season.</summary>
+public class BacktestCommandTests
+{
+    private static readonly string[] Metrics = ["logloss", "brier", "top3_logloss", "top3_brier", "median_position_mae"];
+
+    [Fact]
+    public async Task It_scores_the_simulator_and_the_baseline_at_each_fraction_as_json_lines()
+    {
+        var result = await Stratx.RunAsync("backtest", "--data", Path.GetDirectoryName(RepoPaths.FastF1Laps2021)!, "--rounds", "21,22", "--at", "0.4,0.8", "--runs", "200", "--json");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var pooled = lines.Where(l => l.GetProperty("season").ValueKind == JsonValueKind.Null).ToList();
+        foreach (var at in new[] { 0.4, 0.8 })
+        {
+            foreach (var model in new[] { "montecarlo", "order-holds" })
+            {
+                var rows = pooled.Where(l => l.GetProperty("at").GetDouble() == at && l.GetProperty("model").GetString() == model).ToList();
+                Assert.Equal(Metrics, rows.Select(r => r.GetProperty("metric").GetString()));
+                Assert.All(rows, r => Assert.True(double.IsFinite(r.GetProperty("value").GetDouble()) && r.GetProperty("value").GetDouble() >= 0));
+                Assert.All(rows, r => Assert.InRange(r.GetProperty("n").GetInt32(), 30, 40));
+            }
+        }
+
+        Assert.Contains(lines, l => l.GetProperty("season").ValueKind == JsonValueKind.Number && l.GetProperty("season").GetInt32() == 2021);
+        Assert.Contains("2021: simulator pace uncertainty", result.Stderr);
+    }
+
+    [Theory]
+    [InlineData("fractions between 0 and 1", "--at", "0.5,1.5")]
+    [InlineData("there is no folder", "--data", "no/such/folder")]
+    [InlineData("no race_laps_YYYY.csv", "--seasons", "1999")]
+    public async Task Bad_arguments_exit_with_code_2_and_say_why(string expected, string option, string value)
+    {
+        string[] args = option == "--data"
+            ? ["backtest", option, value]
+            : ["backtest", "--data", Path.GetDirectoryName(RepoPaths.FastF1Laps2021)!, option, value];
+
+        var result = await Stratx.RunAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Stderr);
+        Assert.Empty(result.Stdout);
+    }
+}
