@@ -9,7 +9,7 @@ using StratX.Simulation;
 namespace StratX.Cli.Backtesting;
 
 /// <summary>One real race for a backtest: its laps and stops, and the order the cars finished in on track.</summary>
-internal sealed record RecordedRace(int Season, int Round, string Name, int TotalLaps, IReadOnlyList<LapCompleted> Laps, IReadOnlyList<PitStop> Stops)
+internal sealed record RecordedRace(int Season, int Round, string Name, string? Circuit, int TotalLaps, IReadOnlyList<LapCompleted> Laps, IReadOnlyList<PitStop> Stops, IReadOnlyList<TrackStatusChanged> Statuses)
 {
     /// <summary>Final order on track: most laps first, then who completed them first (1-based positions).</summary>
     public IReadOnlyDictionary<string, int> FinishingPositions { get; } = Laps
@@ -19,8 +19,20 @@ internal sealed record RecordedRace(int Season, int Round, string Name, int Tota
         .Select((l, i) => (l.Car.Value, Position: i + 1))
         .ToDictionary(x => x.Value, x => x.Position, StringComparer.Ordinal);
 
+    /// <summary>Laps the winner completed (fewer than scheduled when a race was stopped early).</summary>
+    public int LeaderLaps { get; } = Laps.Count == 0 ? 0 : Laps.Max(l => l.LapNumber);
+
+    /// <summary>The lap a fraction of the distance starts from.</summary>
+    public int LapAt(double fraction) => Math.Clamp((int)Math.Round(fraction * TotalLaps), 1, TotalLaps - 1);
+
+    /// <summary>A race shorter than this was stopped early (2021 Belgium: three laps behind the safety car) and has no strategy to backtest.</summary>
+    public const int MinimumLaps = 20;
+
+    /// <summary>Whether the race ran long enough and went on after that lap (there is a state there to start from).</summary>
+    public bool RanPast(double fraction) => LeaderLaps >= MinimumLaps && LeaderLaps > LapAt(fraction);
+
     public RaceSnapshot StateAt(double fraction, CircuitModel circuit) =>
-        RaceSnapshotBuilder.AfterLap(Laps, Stops, TotalLaps, Math.Clamp((int)Math.Round(fraction * TotalLaps), 1, TotalLaps - 1), circuit);
+        RaceSnapshotBuilder.AfterLap(Laps, Stops, TotalLaps, LapAt(fraction), circuit);
 
     /// <summary>Every round of every season file, read with the ingestion parsers (rejected rows are left out and counted).</summary>
     public static IEnumerable<RecordedRace> ReadSeason(string csvPath, RejectionLog rejections, Action<string>? progress = null)
@@ -37,7 +49,7 @@ internal sealed record RecordedRace(int Season, int Round, string Name, int Tota
                 continue;
             }
 
-            yield return new RecordedRace(season, round, name, recording.Race.ScheduledLaps, laps, [.. events.OfType<PitStop>()]);
+            yield return new RecordedRace(season, round, name, recording.Race.Circuit, recording.Race.ScheduledLaps, laps, [.. events.OfType<PitStop>()], [.. events.OfType<TrackStatusChanged>()]);
         }
     }
 }

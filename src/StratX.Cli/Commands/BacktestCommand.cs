@@ -23,8 +23,9 @@ internal static class BacktestCommand
         var rounds = new Option<string?>("--rounds") { Description = "Only these rounds, comma-separated." };
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1UL };
         var paceUncertainty = new Option<double?>("--pace-uncertainty") { Description = "Override the simulator's per-run pace uncertainty (s/lap)." };
+        var fitCircuits = new Option<bool>("--fit-circuits") { Description = "Fit each circuit's neutralisation rates, pit loss and tyre wear on the seasons before the one scored." };
         var json = new Option<bool>("--json") { Description = "One JSON object per metric per line on stdout (progress on stderr)." };
-        var command = new Command("backtest", "Score race simulations from real mid-race states against the real finish.") { data, at, runs, seasons, rounds, seed, paceUncertainty, json };
+        var command = new Command("backtest", "Score race simulations from real mid-race states against the real finish.") { data, at, runs, seasons, rounds, seed, paceUncertainty, fitCircuits, json };
         command.SetAction(result => Run(
             result.GetValue(data)!,
             result.GetValue(at)!,
@@ -33,11 +34,12 @@ internal static class BacktestCommand
             result.GetValue(rounds),
             result.GetValue(seed),
             result.GetValue(paceUncertainty),
+            result.GetValue(fitCircuits),
             result.GetValue(json)));
         return command;
     }
 
-    private static int Run(string data, string atText, int runs, string? seasonsText, string? roundsText, ulong seed, double? paceUncertainty, bool json)
+    private static int Run(string data, string atText, int runs, string? seasonsText, string? roundsText, ulong seed, double? paceUncertainty, bool fitCircuits, bool json)
     {
         if (!Directory.Exists(data))
         {
@@ -86,7 +88,7 @@ internal static class BacktestCommand
         }
 
         var circuit = paceUncertainty is { } u ? CircuitModel.TypicalDry with { PaceUncertainty = u } : CircuitModel.TypicalDry;
-        var metrics = new Backtester(circuit, runs, seed).Run(races, fractions, m => Console.Error.WriteLine(m));
+        var metrics = new Backtester(circuit, runs, seed, fitCircuits).Run(races, fractions, m => Console.Error.WriteLine(m));
         foreach (var metric in metrics)
         {
             if (json)
