@@ -4,6 +4,8 @@ using StratX.Cli.Commands;
 var root = new RootCommand("StratX: real-time race strategy. Replays recorded races through the same pipeline the server runs.");
 root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(BacktestCommand.Create());
+root.Subcommands.Add(ModelCommands.Train());
+root.Subcommands.Add(ModelCommands.Evaluate());
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

@@ -47,13 +47,13 @@ internal static class BacktestCommand
             return 2;
         }
 
-        if (!TryParseList(atText, double.Parse, out var fractions) || fractions.Any(f => f is <= 0 or >= 1))
+        if (!SeasonFiles.TryParseList(atText, double.Parse, out var fractions) || fractions.Any(f => f is <= 0 or >= 1))
         {
             Console.Error.WriteLine($"stratx backtest: --at takes fractions between 0 and 1, comma-separated (got '{atText}').");
             return 2;
         }
 
-        if (!TryParseList(seasonsText, int.Parse, out var seasons) || !TryParseList(roundsText, int.Parse, out var rounds))
+        if (!SeasonFiles.TryParseList(seasonsText, int.Parse, out var seasons) || !SeasonFiles.TryParseList(roundsText, int.Parse, out var rounds))
         {
             Console.Error.WriteLine("stratx backtest: --seasons and --rounds take whole numbers, comma-separated.");
             return 2;
@@ -65,10 +65,7 @@ internal static class BacktestCommand
             return 2;
         }
 
-        var files = Directory.GetFiles(data, "race_laps_*.csv")
-            .Where(f => Ingestion.FastF1.FastF1Recording.SeasonOf(f) is { } s && (seasons.Count == 0 || seasons.Contains(s)))
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        var files = SeasonFiles.Find(data, seasons);
         if (files.Count == 0)
         {
             Console.Error.WriteLine($"stratx backtest: no race_laps_YYYY.csv{(seasons.Count > 0 ? " of those seasons" : "")} in {data}.");
@@ -110,24 +107,5 @@ internal static class BacktestCommand
         }
 
         return 0;
-    }
-
-    private static bool TryParseList<T>(string? text, Func<string, IFormatProvider, T> parse, out List<T> values)
-    {
-        values = [];
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return true;
-        }
-
-        try
-        {
-            values = [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => parse(t, CultureInfo.InvariantCulture))];
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
     }
 }

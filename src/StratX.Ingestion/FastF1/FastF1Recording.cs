@@ -43,7 +43,7 @@ public sealed partial class FastF1Recording : IRaceRecording
 
     public IReadOnlyList<string> Warnings { get; }
 
-    /// <summary>The season a file holds, from its name (race_laps_2021.csv → 2021).</summary>
+    /// <summary>The season a file holds, from its name (race_laps_2021.csv or sprint_laps_2021.csv → 2021).</summary>
     public static int? SeasonOf(string path) =>
         SeasonPattern().Match(Path.GetFileName(path)) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
 
@@ -369,7 +369,7 @@ public sealed partial class FastF1Recording : IRaceRecording
         return rows;
     }
 
-    [GeneratedRegex(@"race_laps_(\d{4})\.csv$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:race|sprint)_laps_(\d{4})\.csv$", RegexOptions.IgnoreCase)]
     private static partial Regex SeasonPattern();
 
     [GeneratedRegex("^[A-Z]{3}$")]

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using StratX.Tests;
+
+namespace StratX.Cli.Tests;
+
+/// <summary>stratx train and stratx evaluate, run as processes on the bundled 2021 season.</summary>
+public sealed class ModelCommandTests : IDisposable
+{
+    private readonly string _models = Path.Combine(Path.GetTempPath(), $"stratx-cli-models-{Guid.NewGuid():N}");
+
+    private static string Data => Path.GetDirectoryName(RepoPaths.FastF1Laps2021)!;
+
+    [Fact]
+    public async Task Train_writes_a_versioned_model_that_evaluate_scores_beside_the_baselines()
+    {
+        var trained = await Stratx.RunAsync("train", "--data", Data, "--out", _models);
+        Assert.True(trained.ExitCode == 0, trained.Stderr);
+        var folder = Path.Combine(_models, "next-lap", "v1");
+        Assert.True(File.Exists(Path.Combine(folder, "model.zip")));
+        using (var metadata = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "metadata.json"), TestContext.Current.CancellationToken)))
+        {
+            Assert.Equal(1, metadata.RootElement.GetProperty("version").GetInt32());
+            Assert.Equal("race_laps_2021.csv", metadata.RootElement.GetProperty("trainedOn")[0].GetProperty("name").GetString());
+            Assert.Equal(64, metadata.RootElement.GetProperty("trainedOn")[0].GetProperty("sha256").GetString()!.Length);
+        }
+
+        var again = await Stratx.RunAsync("train", "--data", Data, "--out", _models);
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.True(Directory.Exists(Path.Combine(_models, "next-lap", "v2")), "a second training run writes the next version");
+
+        var evaluated = await Stratx.RunAsync("evaluate", "--data", Data, "--models", _models, "--json");
+        Assert.True(evaluated.ExitCode == 0, evaluated.Stderr);
+        var rows = evaluated.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var mae = rows.Where(r => r.GetProperty("metric").GetString() == "mae").ToDictionary(r => r.GetProperty("model").GetString()!, r => r.GetProperty("value").GetDouble());
+        Assert.Equal(["fasttree", "naive-hybrid", "naive-last"], mae.Keys.Order());
+        Assert.True(mae["fasttree"] < mae["naive-hybrid"], $"fasttree {mae["fasttree"]} vs naive-hybrid {mae["naive-hybrid"]} (in-sample)");
+        Assert.All(rows, r => Assert.Equal("next-lap", r.GetProperty("task").GetString()));
+        Assert.Contains(rows, r => r.GetProperty("model").GetString() == "fasttree" && r.GetProperty("version").GetInt32() == 2);
+    }
+
+    [Fact]
+    public async Task Evaluate_without_a_model_scores_the_baselines_and_says_why()
+    {
+        var evaluated = await Stratx.RunAsync("evaluate", "--data", Data, "--models", _models, "--json");
+
+        Assert.Equal(0, evaluated.ExitCode);
+        Assert.Contains("no next-lap model", evaluated.Stderr);
+        Assert.DoesNotContain("fasttree", evaluated.Stdout);
+        Assert.Contains("naive-hybrid", evaluated.Stdout);
+    }
+
+    [Fact]
+    public async Task Training_from_a_folder_without_lap_files_exits_with_code_2()
+    {
+        Directory.CreateDirectory(_models);
+
+        var result = await Stratx.RunAsync("train", "--data", _models, "--out", _models);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("no race_laps_YYYY.csv", result.Stderr);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_models))
+        {
+            Directory.Delete(_models, recursive: true);
+        }
+    }
+}
