@@ -1,0 +1,74 @@
+using Microsoft.ML.Data;
+
+namespace StratX.Models.PitNextLap;
+
+/// <summary>
+/// One car at the end of one lap, described by what was known then; the label says whether it came into the
+/// pits at the end of the next lap (the pit-window signal a strategist watches for rivals).
+/// </summary>
+public sealed class PitExample
+{
+    public float TyreAge { get; set; }
+
+    /// <summary>Compound (1 soft, 2 medium, 3 hard, 4 intermediate, 5 wet).</summary>
+    public float Compound { get; set; }
+
+    public float Stint { get; set; }
+
+    public float StopsMade { get; set; }
+
+    /// <summary>1 when the car has not yet used a second dry compound (it must still stop in a dry race).</summary>
+    public float NeedsSecondCompound { get; set; }
+
+    public float RaceFraction { get; set; }
+
+    public float LapsRemaining { get; set; }
+
+    public float Position { get; set; }
+
+    public float IntervalAhead { get; set; }
+
+    /// <summary>Seconds to the car behind (large when last or alone).</summary>
+    public float IntervalBehind { get; set; }
+
+    /// <summary>Track status of the lap just run (1 green, 2 yellow, 4 safety car, 6 VSC, 7 VSC ending).</summary>
+    public float LastLapStatus { get; set; }
+
+    /// <summary>Cars that came in over the last three laps (a stop wave: undercuts, a neutralisation).</summary>
+    public float FieldStopsLastThreeLaps { get; set; }
+
+    /// <summary>Mean length of the stints on this compound that other cars have completed in this race so far (0 when none).</summary>
+    public float FieldStintLength { get; set; }
+
+    /// <summary>The car's last clean laps against its stint's earlier clean laps (s; tyres going off).</summary>
+    public float PaceDrop { get; set; }
+
+    /// <summary>Tyre age over <see cref="FieldStintLength"/> (0 when no such stint has ended yet).</summary>
+    public float AgeOverFieldStint { get; set; }
+
+    /// <summary>1 when the car directly ahead (at the end of the lap before) came in at the end of this lap.</summary>
+    public float AheadPitted { get; set; }
+
+    /// <summary>1 when the car directly behind (at the end of the lap before) came in at the end of this lap.</summary>
+    public float BehindPitted { get; set; }
+
+    /// <summary>Cars that came in at the end of this lap.</summary>
+    public float FieldStopsThisLap { get; set; }
+
+    /// <summary>Per-lap share of cars that stopped near this point of the race at this circuit in earlier seasons (−1: none).</summary>
+    public float CircuitStopRate { get; set; }
+
+    /// <summary>The same over all circuits in earlier seasons.</summary>
+    public float StopRate { get; set; }
+
+    [ColumnName("Label")]
+    public bool Label { get; set; }
+
+    public static readonly string[] FeatureColumns =
+    [
+        nameof(TyreAge), nameof(Compound), nameof(Stint), nameof(StopsMade), nameof(NeedsSecondCompound), nameof(RaceFraction),
+        nameof(LapsRemaining), nameof(Position), nameof(IntervalAhead), nameof(IntervalBehind), nameof(LastLapStatus),
+        nameof(FieldStopsLastThreeLaps), nameof(FieldStintLength), nameof(PaceDrop), nameof(AgeOverFieldStint),
+        nameof(AheadPitted), nameof(BehindPitted), nameof(FieldStopsThisLap), nameof(CircuitStopRate), nameof(StopRate),
+    ];
+}

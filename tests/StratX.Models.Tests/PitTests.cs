@@ -1,0 +1,75 @@
+using System.Text.Json;
+using StratX.Models.PitNextLap;
+
+namespace StratX.Models.Tests;
+
+/// <summary>The pit-next-lap model and binary scores on the bundled 2021 season.</summary>
+public class PitTests
+{
+    [Fact]
+    public void Pit_features_at_a_lap_do_not_change_when_the_rest_of_the_race_is_removed()
+    {
+        var (laps, total) = Season2021.All[14];
+        const int cut = 25;
+
+        var full = PitDataset.FromRace(laps, total).Where(e => e.RaceFraction <= (float)(cut - 1) / total).ToList();
+        var truncated = PitDataset.FromRace([.. laps.Where(l => l.LapNumber <= cut)], total).ToList();
+
+        Assert.Equal(truncated.Count, full.Count);
+        Assert.Equal(truncated.Select(Features), full.Select(Features));
+    }
+
+    [Fact]
+    public void Trained_on_fifteen_rounds_it_ranks_the_stops_of_the_last_seven_better_than_tyre_age()
+    {
+        var priors = new PitPriors();
+        var model = PitModel.Train(Rounds(1, 15, priors));
+        var scores = PitModel.Evaluate(model, Rounds(16, 22, priors)).ToDictionary(s => s.Model);
+
+        Assert.True(scores["fasttree"].Positives > 100);
+        Assert.True(scores["fasttree"].Auc > scores["tyre-age"].Auc + 0.05, $"fasttree AUC {scores["fasttree"].Auc:0.000}, tyre-age {scores["tyre-age"].Auc:0.000}");
+        Assert.InRange(scores["fasttree"].Brier!.Value, 0, 0.1);
+    }
+
+    [Fact]
+    public void Circuit_priors_come_only_from_races_added_before()
+    {
+        var priors = new PitPriors();
+        Assert.Equal(-1, priors.RateNear("Monza", 20, 53));
+
+        var (laps, total) = Season2021.All[14];
+        priors.Add("Autodromo Nazionale di Monza", total, laps);
+
+        Assert.True(priors.RateNear("Autodromo Nazionale di Monza", 22, total) > 0);
+        Assert.Equal(priors.RateNear("Autodromo Nazionale di Monza", 22, total), priors.RateNear("Somewhere Else", 22, total));
+    }
+
+    [Fact]
+    public void Auc_and_average_precision_match_hand_worked_cases()
+    {
+        bool[] labels = [true, false, true, false];
+
+        Assert.Equal(1.0, BinaryScores.Of("perfect", [0.9, 0.1, 0.8, 0.2], labels, probabilities: true).Auc);
+        Assert.Equal(0.0, BinaryScores.Of("reversed", [0.1, 0.9, 0.2, 0.8], labels, probabilities: true).Auc);
+        Assert.Equal(0.5, BinaryScores.Of("ties", [0.5, 0.5, 0.5, 0.5], labels, probabilities: true).Auc);
+        var mixed = BinaryScores.Of("mixed", [0.9, 0.8, 0.3, 0.1], labels, probabilities: true);
+        Assert.Equal(0.75, mixed.Auc);
+        Assert.Equal((1.0 + (2.0 / 3)) / 2, mixed.PrAuc, 12);
+        Assert.Equal(((0.1 * 0.1) + (0.8 * 0.8) + (0.7 * 0.7) + (0.1 * 0.1)) / 4, mixed.Brier!.Value, 12);
+    }
+
+    private static List<PitExample> Rounds(int first, int last, PitPriors priors)
+    {
+        var examples = new List<PitExample>();
+        foreach (var (round, (laps, total)) in Season2021.All.Where(r => r.Key >= first && r.Key <= last).OrderBy(r => r.Key))
+        {
+            examples.AddRange(PitDataset.FromRace(laps, total, $"round-{round}", priors));
+            priors.Add($"round-{round}", total, laps);
+        }
+
+        return examples;
+    }
+
+    private static string Features(PitExample e) =>
+        JsonSerializer.Serialize(PitExample.FeatureColumns.Select(c => typeof(PitExample).GetProperty(c)!.GetValue(e)));
+}
