@@ -31,11 +31,14 @@ public sealed class ModelCommandTests : IDisposable
         var evaluated = await Stratx.RunAsync("evaluate", "--data", Data, "--models", _models, "--json");
         Assert.True(evaluated.ExitCode == 0, evaluated.Stderr);
         var rows = evaluated.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        var mae = rows.Where(r => r.GetProperty("metric").GetString() == "mae").ToDictionary(r => r.GetProperty("model").GetString()!, r => r.GetProperty("value").GetDouble());
+        var mae = rows.Where(r => r.GetProperty("task").GetString() == "next-lap" && r.GetProperty("metric").GetString() == "mae").ToDictionary(r => r.GetProperty("model").GetString()!, r => r.GetProperty("value").GetDouble());
         Assert.Equal(["fasttree", "naive-hybrid", "naive-last"], mae.Keys.Order());
         Assert.True(mae["fasttree"] < mae["naive-hybrid"], $"fasttree {mae["fasttree"]} vs naive-hybrid {mae["naive-hybrid"]} (in-sample)");
-        Assert.All(rows, r => Assert.Equal("next-lap", r.GetProperty("task").GetString()));
+        Assert.Equal(["next-lap", "pit-next-lap"], rows.Select(r => r.GetProperty("task").GetString()).Distinct().Order());
         Assert.Contains(rows, r => r.GetProperty("model").GetString() == "fasttree" && r.GetProperty("version").GetInt32() == 2);
+        var auc = rows.Where(r => r.GetProperty("task").GetString() == "pit-next-lap" && r.GetProperty("metric").GetString() == "auc").ToDictionary(r => r.GetProperty("model").GetString()!, r => r.GetProperty("value").GetDouble());
+        Assert.True(auc["fasttree"] > auc["tyre-age"], $"pit AUC fasttree {auc["fasttree"]} vs tyre-age {auc["tyre-age"]} (in-sample)");
+        Assert.True(File.Exists(Path.Combine(_models, "pit-next-lap", "v2", "model.zip")));
     }
 
     [Fact]

@@ -2,19 +2,21 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using StratX.Cli.Backtesting;
+using StratX.Ingestion.FastF1;
 using StratX.Ingestion.Validation;
 using StratX.Models;
 using StratX.Models.NextLap;
+using StratX.Models.PitNextLap;
 
 namespace StratX.Cli.Commands;
 
 /// <summary>
-/// stratx train / stratx evaluate. Today the next-lap model; the other tasks of the model set are listed as
-/// not yet available rather than faked.
+/// stratx train / stratx evaluate for the trained models: next-lap and pit-next-lap today. The other tasks
+/// of the model set are reported as not trained yet rather than faked.
 /// </summary>
 internal static class ModelCommands
 {
-    private static readonly string[] Tasks = [NextLapModel.Task];
+    private const string NotYet = "overtake-3, sc-hazard and degradation are not trained yet";
 
     public static Command Train()
     {
@@ -58,42 +60,58 @@ internal static class ModelCommands
         }
 
         var rejections = new RejectionLog();
-        var examples = Load(files, rejections);
-        var trainedSeasons = examples.Keys.Order().ToList();
+        var sets = Load(files, [], rejections);
+        var trained = sets.Select(s => s.Season).Order().ToList();
+        var trainedOn = files.Select(TrainingFile.Of).ToList();
 
-        // Honest numbers in the metadata: the last season is held out to validate, then the model is refitted on all.
-        var metrics = new Dictionary<string, double>();
-        if (trainedSeasons.Count > 1)
+        // Honest numbers in the metadata: the last season is held out to validate, then each model is refitted on all.
+        var held = trained.Count > 1 ? trained[^1] : (int?)null;
+        var nextLapMetrics = new Dictionary<string, double>();
+        var pitMetrics = new Dictionary<string, double>();
+        if (held is { } h)
         {
-            var held = trainedSeasons[^1];
-            var validation = NextLapModel.Train(trainedSeasons.Where(s => s != held).SelectMany(s => examples[s]));
-            foreach (var score in NextLapEvaluation.Evaluate(validation, examples[held]))
+            var before = sets.Where(s => s.Season != h).ToList();
+            var validation = sets.Where(s => s.Season == h).ToList();
+            foreach (var score in NextLapEvaluation.Evaluate(NextLapModel.Train(before.SelectMany(s => s.NextLap)), validation.SelectMany(s => s.NextLap)))
             {
-                metrics[$"validation-{held}.{score.Model}.mae"] = Math.Round(score.Mae, 4);
-                metrics[$"validation-{held}.n"] = score.N;
+                nextLapMetrics[$"validation-{h}.{score.Model}.mae"] = Math.Round(score.Mae, 4);
+                nextLapMetrics[$"validation-{h}.n"] = score.N;
             }
 
-            Console.Error.WriteLine($"validated on {held}: {string.Join(", ", metrics.Where(m => m.Key.EndsWith(".mae", StringComparison.Ordinal)).Select(m => $"{m.Key} {m.Value:0.000}"))}");
+            foreach (var score in PitModel.Evaluate(PitModel.Train(before.SelectMany(s => s.Pit)), [.. validation.SelectMany(s => s.Pit)]))
+            {
+                pitMetrics[$"validation-{h}.{score.Model}.auc"] = Math.Round(score.Auc, 4);
+                pitMetrics[$"validation-{h}.n"] = score.N;
+            }
+
+            Console.Error.WriteLine($"validated on {h}: {string.Join(", ", nextLapMetrics.Concat(pitMetrics).Where(m => !m.Key.EndsWith(".n", StringComparison.Ordinal)).Select(m => $"{m.Key} {m.Value:0.000}"))}");
         }
 
-        var model = NextLapModel.Train(trainedSeasons.SelectMany(s => examples[s]));
-        var (version, folder) = ModelFiles.NextVersion(output, NextLapModel.Task);
+        Write(output, NextLapModel.Task, "ML.NET FastTree regression: next lap minus the recent clean pace of the car", NextLapExample.FeatureColumns, nextLapMetrics, trained, trainedOn,
+            path => NextLapModel.Train(sets.SelectMany(s => s.NextLap)).Save(path));
+        Write(output, PitModel.Task, "ML.NET FastTree binary classification: pit at the end of the next lap", PitExample.FeatureColumns, pitMetrics, trained, trainedOn,
+            path => PitModel.Train(sets.SelectMany(s => s.Pit)).Save(path));
+        Console.Error.WriteLine($"{rejections.Count} input rows rejected while reading; {NotYet}.");
+        return 0;
+    }
+
+    private static void Write(string output, string task, string trainer, IReadOnlyList<string> features, Dictionary<string, double> metrics, List<int> seasons, List<TrainingFile> files, Action<string> save)
+    {
+        var (version, folder) = ModelFiles.NextVersion(output, task);
         Directory.CreateDirectory(folder);
-        model.Save(Path.Combine(folder, ModelFiles.ModelFile));
+        save(Path.Combine(folder, ModelFiles.ModelFile));
         ModelFiles.WriteMetadata(folder, new ModelMetadata
         {
-            Task = NextLapModel.Task,
+            Task = task,
             Version = version,
-            Trainer = "ML.NET FastTree regression: next lap minus the recent clean pace of the car",
+            Trainer = trainer,
             TrainedAt = DateTimeOffset.UtcNow,
-            TrainedOn = [.. files.Select(TrainingFile.Of)],
-            Seasons = trainedSeasons,
-            Features = NextLapExample.FeatureColumns,
+            TrainedOn = files,
+            Seasons = seasons,
+            Features = features,
             Metrics = metrics,
         });
-        Console.Error.WriteLine($"{rejections.Count} input rows rejected while reading.");
-        Console.WriteLine($"{NextLapModel.Task} v{version} → {folder}");
-        return 0;
+        Console.WriteLine($"{task} v{version} → {folder}");
     }
 
     private static int RunEvaluate(string data, string models, bool json)
@@ -104,48 +122,60 @@ internal static class ModelCommands
             return 2;
         }
 
-        var files = SeasonFiles.Find(data, [], "race_laps_*.csv").Concat(SeasonFiles.Find(data, [], "sprint_laps_*.csv").Where(f => !f.Contains("_raw_", StringComparison.Ordinal))).ToList();
-        if (files.Count == 0)
+        var races = SeasonFiles.Find(data, [], "race_laps_*.csv");
+        var sprints = SeasonFiles.Find(data, [], "sprint_laps_*.csv");
+        if (races.Count + sprints.Count == 0)
         {
             Console.Error.WriteLine($"stratx evaluate: no race_laps_YYYY.csv or sprint_laps_YYYY.csv in {data}.");
             return 2;
         }
 
-        NextLapModel? model = null;
-        ModelMetadata? metadata = null;
-        if (ModelFiles.Latest(models, NextLapModel.Task) is { } folder)
-        {
-            try
-            {
-                metadata = ModelFiles.ReadMetadata(folder);
-                model = NextLapModel.Load(Path.Combine(folder, ModelFiles.ModelFile));
-            }
-            catch (InvalidDataException e)
-            {
-                Console.Error.WriteLine($"stratx evaluate: {e.Message} The baselines are still scored.");
-            }
-        }
-        else
-        {
-            Console.Error.WriteLine($"stratx evaluate: no {NextLapModel.Task} model under {models}; scoring the baselines only.");
-        }
-
+        var nextLap = LoadLatest(models, NextLapModel.Task, NextLapModel.Load);
+        var pit = LoadLatest(models, PitModel.Task, PitModel.Load);
         var rejections = new RejectionLog();
-        foreach (var file in files)
+        foreach (var set in Load(races, sprints, rejections))
         {
-            var kind = Path.GetFileName(file).StartsWith("sprint", StringComparison.Ordinal) ? "sprint" : "race";
-            var season = StratX.Ingestion.FastF1.FastF1Recording.SeasonOf(file)!.Value;
-            var examples = Load([file], rejections).Values.SelectMany(e => e).ToList();
-            var seen = metadata?.Seasons.Contains(season) == true && kind == "race";
-            foreach (var score in NextLapEvaluation.Evaluate(model, examples))
+            var seenBy = (ModelMetadata? m) => m?.Seasons.Contains(set.Season) == true && set.Kind == "race";
+            foreach (var score in NextLapEvaluation.Evaluate(nextLap.Model, set.NextLap))
             {
-                Print(json, new { task = NextLapModel.Task, season, kind, trainedOn = seen, model = score.Model, metric = "mae", value = Math.Round(score.Mae, 4), n = score.N, version = score.Model == NextLapEvaluation.FastTree ? metadata?.Version : null });
-                Print(json, new { task = NextLapModel.Task, season, kind, trainedOn = seen, model = score.Model, metric = "rmse", value = Math.Round(score.Rmse, 4), n = score.N, version = score.Model == NextLapEvaluation.FastTree ? metadata?.Version : null });
+                var version = score.Model == NextLapEvaluation.FastTree ? nextLap.Metadata?.Version : null;
+                Print(json, new { task = NextLapModel.Task, season = set.Season, kind = set.Kind, trainedOn = seenBy(nextLap.Metadata), model = score.Model, metric = "mae", value = Math.Round(score.Mae, 4), n = score.N, version });
+                Print(json, new { task = NextLapModel.Task, season = set.Season, kind = set.Kind, trainedOn = seenBy(nextLap.Metadata), model = score.Model, metric = "rmse", value = Math.Round(score.Rmse, 4), n = score.N, version });
+            }
+
+            foreach (var score in PitModel.Evaluate(pit.Model, set.Pit))
+            {
+                var version = score.Model == "fasttree" ? pit.Metadata?.Version : null;
+                var metrics = new List<(string, double?)> { ("auc", score.Auc), ("pr_auc", score.PrAuc), ("brier", score.Brier), ("logloss", score.LogLoss) };
+                foreach (var (metric, value) in metrics.Where(m => m.Item2 is { } v && double.IsFinite(v)))
+                {
+                    Print(json, new { task = PitModel.Task, season = set.Season, kind = set.Kind, trainedOn = seenBy(pit.Metadata), model = score.Model, metric, value = Math.Round(value!.Value, 4), n = score.N, version });
+                }
             }
         }
 
-        Console.Error.WriteLine($"tasks evaluated: {string.Join(", ", Tasks)}; pit-next-lap, overtake-3, sc-hazard and degradation are not trained yet.");
+        Console.Error.WriteLine($"tasks evaluated: {NextLapModel.Task}, {PitModel.Task}; {NotYet}.");
         return 0;
+    }
+
+    private static (T? Model, ModelMetadata? Metadata) LoadLatest<T>(string root, string task, Func<string, T> load)
+        where T : class
+    {
+        if (ModelFiles.Latest(root, task) is not { } folder)
+        {
+            Console.Error.WriteLine($"stratx evaluate: no {task} model under {root}; scoring its baselines only.");
+            return (null, null);
+        }
+
+        try
+        {
+            return (load(Path.Combine(folder, ModelFiles.ModelFile)), ModelFiles.ReadMetadata(folder));
+        }
+        catch (InvalidDataException e)
+        {
+            Console.Error.WriteLine($"stratx evaluate: {e.Message} Its baselines are still scored.");
+            return (null, null);
+        }
     }
 
     private static void Print(bool json, object row)
@@ -157,28 +187,48 @@ internal static class ModelCommands
             return;
         }
 
-        var element = JsonDocument.Parse(text).RootElement;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{element.GetProperty("task").GetString(),-9} {element.GetProperty("season").GetInt32()} {element.GetProperty("kind").GetString(),-6} {element.GetProperty("model").GetString(),-13} {element.GetProperty("metric").GetString(),-5} {element.GetProperty("value").GetDouble(),8:0.000}  n={element.GetProperty("n").GetInt32()}{(element.GetProperty("trainedOn").GetBoolean() ? "  (trained on this season)" : "")}"));
+        var e = JsonDocument.Parse(text).RootElement;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{e.GetProperty("task").GetString(),-12} {e.GetProperty("season").GetInt32()} {e.GetProperty("kind").GetString(),-6} {e.GetProperty("model").GetString(),-13} {e.GetProperty("metric").GetString(),-7} {e.GetProperty("value").GetDouble(),8:0.000}  n={e.GetProperty("n").GetInt32()}{(e.GetProperty("trainedOn").GetBoolean() ? "  (trained on this season)" : "")}"));
     }
 
-    /// <summary>Next-lap examples per season, read through the ingestion parsers.</summary>
-    private static Dictionary<int, List<NextLapExample>> Load(IEnumerable<string> files, RejectionLog rejections)
+    private sealed record SeasonSet(int Season, string Kind, List<NextLapExample> NextLap, List<PitExample> Pit);
+
+    /// <summary>
+    /// Examples per season file, read through the ingestion parsers. Pit examples carry circuit stop priors
+    /// built from race seasons before their own only (races are read in season order to build them).
+    /// </summary>
+    private static List<SeasonSet> Load(IReadOnlyList<string> races, IReadOnlyList<string> sprints, RejectionLog rejections)
     {
-        var bySeason = new Dictionary<int, List<NextLapExample>>();
-        foreach (var file in files)
+        var priors = new PitPriors();
+        var sets = new List<SeasonSet>();
+        var sprintsBySeason = sprints.GroupBy(f => FastF1Recording.SeasonOf(f)!.Value).ToDictionary(g => g.Key, g => g.ToList());
+        var seasons = races.Select(f => FastF1Recording.SeasonOf(f)!.Value).Concat(sprintsBySeason.Keys).Distinct().Order();
+        foreach (var season in seasons)
         {
-            foreach (var race in RecordedRace.ReadSeason(file, rejections, m => Console.Error.WriteLine($"reading {m}")))
+            var finished = new List<RecordedRace>();
+            foreach (var (file, kind) in races.Where(f => FastF1Recording.SeasonOf(f) == season).Select(f => (f, "race"))
+                .Concat(sprintsBySeason.GetValueOrDefault(season, []).Select(f => (f, "sprint"))))
             {
-                if (!bySeason.TryGetValue(race.Season, out var list))
+                var set = new SeasonSet(season, kind, [], []);
+                foreach (var race in RecordedRace.ReadSeason(file, rejections, m => Console.Error.WriteLine($"reading {m}")))
                 {
-                    list = [];
-                    bySeason[race.Season] = list;
+                    set.NextLap.AddRange(NextLapDataset.FromRace(race.Laps, race.TotalLaps));
+                    set.Pit.AddRange(PitDataset.FromRace(race.Laps, race.TotalLaps, race.Circuit, priors));
+                    if (kind == "race")
+                    {
+                        finished.Add(race);
+                    }
                 }
 
-                list.AddRange(NextLapDataset.FromRace(race.Laps, race.TotalLaps));
+                sets.Add(set);
+            }
+
+            foreach (var race in finished)
+            {
+                priors.Add(race.Circuit, race.TotalLaps, race.Laps);
             }
         }
 
-        return bySeason;
+        return sets;
     }
 }
