@@ -95,8 +95,6 @@ internal sealed class Workspace(int cars)
 
     public double[] PreviousGap { get; } = new double[cars];
 
-    public double[] LapTime { get; } = new double[cars];
-
     /// <summary>This run's draw of how far each car's true pace is from its estimate (s/lap).</summary>
     public double[] PaceOffset { get; } = new double[cars];
 

@@ -273,7 +273,6 @@ public sealed class RaceSimulator(CircuitModel circuit)
                 }
 
                 w.Age[i] = age + 1;
-                w.LapTime[i] = time;
                 w.PreviousGap[i] = w.Gap[i];
                 w.Gap[i] += time;
             }

@@ -44,28 +44,16 @@ public sealed record SimulationResult
         var cars = new List<CarOutcome>(n);
         for (var i = 0; i < n; i++)
         {
-            var probabilities = new double[n];
-            double expected = 0, cumulative = 0;
-            var median = 0;
-            for (var p = 0; p < n; p++)
-            {
-                probabilities[p] = (double)counts.PositionCounts[(i * n) + p] / runs;
-                expected += probabilities[p] * (p + 1);
-                if (median == 0 && (cumulative += probabilities[p]) >= 0.5)
-                {
-                    median = p + 1;
-                }
-            }
-
+            var probabilities = PositionDistribution.FromCounts(counts.PositionCounts.AsSpan(i * n, n), runs);
             cars.Add(new CarOutcome
             {
                 Id = start.Cars[i].Id,
                 PositionProbabilities = probabilities,
                 Win = probabilities[0],
-                Podium = probabilities.Take(3).Sum(),
-                Points = probabilities.Take(10).Sum(),
-                ExpectedPosition = expected,
-                MedianPosition = median == 0 ? n : median,
+                Podium = PositionDistribution.Top(probabilities, 3),
+                Points = PositionDistribution.Top(probabilities, 10),
+                ExpectedPosition = PositionDistribution.Expected(probabilities),
+                MedianPosition = PositionDistribution.Median(probabilities),
                 Retired = (double)counts.RetiredCount[i] / runs,
                 Disqualified = (double)counts.DisqualifiedCount[i] / runs,
                 ExpectedRaceTime = counts.Finished[i] > 0 ? counts.FinishTimeSum[i] / counts.Finished[i] : null,

@@ -127,10 +127,10 @@ public sealed class StrategySearch(RaceSimulator simulator)
         var ranked = outcomes.Select((o, i) => (Outcome: o, Index: i)).OrderBy(x => x.Outcome.ExpectedPosition).ThenBy(x => x.Outcome.Regret).ToList();
         var top = ranked[0].Outcome;
         PitWindow? window = null;
-        var family = new List<int>();
+        var family = new HashSet<int>();
         if (top.Strategy.Stops.Count == 0)
         {
-            family.AddRange(ranked.Where(x => x.Outcome.Strategy.Stops.Count == 0).Select(x => x.Index));
+            family.UnionWith(ranked.Where(x => x.Outcome.Strategy.Stops.Count == 0).Select(x => x.Index));
         }
         else
         {
@@ -139,7 +139,7 @@ public sealed class StrategySearch(RaceSimulator simulator)
                 && x.Outcome.Strategy.Stops[0].Compound == next.Compound
                 && x.Outcome.ExpectedPosition <= top.ExpectedPosition + 0.15).ToList();
             window = new PitWindow(close.Min(x => x.Outcome.Strategy.Stops[0].Lap), close.Max(x => x.Outcome.Strategy.Stops[0].Lap), next.Compound);
-            family.AddRange(ranked.Where(x => x.Outcome.Strategy.Stops.Count > 0
+            family.UnionWith(ranked.Where(x => x.Outcome.Strategy.Stops.Count > 0
                 && x.Outcome.Strategy.Stops[0].Compound == window.Compound
                 && x.Outcome.Strategy.Stops[0].Lap >= window.FirstLap
                 && x.Outcome.Strategy.Stops[0].Lap <= window.LastLap).Select(x => x.Index));
@@ -264,12 +264,7 @@ public sealed class StrategySearch(RaceSimulator simulator)
         var n = start.Cars.Count;
         for (var c = 0; c < candidates.Count; c++)
         {
-            var probabilities = new double[n];
-            for (var p = 0; p < n; p++)
-            {
-                probabilities[p] = (double)counts[c].PositionCounts[(index * n) + p] / runs;
-            }
-
+            var probabilities = PositionDistribution.FromCounts(counts[c].PositionCounts.AsSpan(index * n, n), runs);
             var finished = probes[c].Times.Where(double.IsFinite).ToList();
             var regret = 0.0;
             var wins = 0;
@@ -284,9 +279,9 @@ public sealed class StrategySearch(RaceSimulator simulator)
                 Strategy = candidates[c],
                 PositionProbabilities = probabilities,
                 Win = probabilities[0],
-                Podium = probabilities.Take(3).Sum(),
-                Points = probabilities.Take(10).Sum(),
-                ExpectedPosition = probabilities.Select((q, p) => q * (p + 1)).Sum(),
+                Podium = PositionDistribution.Top(probabilities, 3),
+                Points = PositionDistribution.Top(probabilities, 10),
+                ExpectedPosition = PositionDistribution.Expected(probabilities),
                 ExpectedRaceTime = finished.Count > 0 ? finished.Average() : null,
                 Regret = regret / runs,
                 BestShare = (double)wins / runs,

@@ -1,8 +1,5 @@
 using StratX.Domain.Events;
-using StratX.Domain.Identity;
-using StratX.Domain.Recordings;
 using StratX.Ingestion.FastF1;
-using StratX.Ingestion.Replay;
 using StratX.Ingestion.Validation;
 using StratX.Tests;
 
@@ -11,20 +8,9 @@ namespace StratX.Models.Tests;
 /// <summary>The bundled 2021 season's races as lap events, read once.</summary>
 internal static class Season2021
 {
-    private static readonly Lazy<IReadOnlyDictionary<int, (IReadOnlyList<LapCompleted> Laps, int TotalLaps)>> Races = new(Read);
+    private static readonly Lazy<IReadOnlyDictionary<int, (IReadOnlyList<LapCompleted> Laps, int TotalLaps)>> Races = new(() =>
+        FastF1Season.Read(RepoPaths.FastF1Laps2021, new RejectionLog(), RepoPaths.History)
+            .ToDictionary(r => r.Round, r => ((IReadOnlyList<LapCompleted>)[.. r.Laps], r.Race.ScheduledLaps)));
 
     public static IReadOnlyDictionary<int, (IReadOnlyList<LapCompleted> Laps, int TotalLaps)> All => Races.Value;
-
-    private static Dictionary<int, (IReadOnlyList<LapCompleted>, int)> Read()
-    {
-        var races = new Dictionary<int, (IReadOnlyList<LapCompleted>, int)>();
-        foreach (var (round, _) in FastF1Recording.Rounds(RepoPaths.FastF1Laps2021))
-        {
-            var recording = RaceRecordings.Open(RecordingFormat.FastF1Laps, RepoPaths.FastF1Laps2021, round, new RejectionLog(), includeTelemetry: false, RepoPaths.History);
-            var laps = recording.Read(new SessionKey(TenantId.Demo, new SessionId("models"))).Select(i => i.Event).OfType<LapCompleted>().ToList();
-            races[round] = (laps, recording.Race.ScheduledLaps);
-        }
-
-        return races;
-    }
 }

@@ -1,11 +1,3 @@
-using StratX.Domain.Events;
-using StratX.Domain.Identity;
-using StratX.Domain.Recordings;
-using StratX.Ingestion.FastF1;
-using StratX.Ingestion.Replay;
-using StratX.Ingestion.Validation;
-using StratX.Tests;
-
 namespace StratX.Simulation.Tests;
 
 /// <summary>Circuit parameters fitted from the bundled 2021 season.</summary>
@@ -57,15 +49,11 @@ public class CircuitFitterTests
     private static (CircuitFitter, Dictionary<int, string?>) FitSeason()
     {
         var fitter = new CircuitFitter(CircuitModel.TypicalDry);
-        var circuits = new Dictionary<int, string?>();
-        foreach (var (round, _) in FastF1Recording.Rounds(RepoPaths.FastF1Laps2021))
+        foreach (var race in RealRaceStates.Season2021)
         {
-            var recording = RaceRecordings.Open(RecordingFormat.FastF1Laps, RepoPaths.FastF1Laps2021, round, new RejectionLog(), includeTelemetry: false, RepoPaths.History);
-            var events = recording.Read(new SessionKey(TenantId.Demo, new SessionId("fit"))).Select(i => i.Event).ToList();
-            fitter.Add(recording.Race.Circuit, recording.Race.ScheduledLaps, [.. events.OfType<LapCompleted>()], [.. events.OfType<PitStop>()], [.. events.OfType<TrackStatusChanged>()]);
-            circuits[round] = recording.Race.Circuit;
+            fitter.Add(race.Race.Circuit, race.Race.ScheduledLaps, [.. race.Laps], [.. race.Stops], [.. race.TrackStatusChanges]);
         }
 
-        return (fitter, circuits);
+        return (fitter, RealRaceStates.Season2021.ToDictionary(r => r.Round, r => r.Race.Circuit));
     }
 }

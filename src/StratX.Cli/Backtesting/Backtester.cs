@@ -19,9 +19,6 @@ internal sealed class Backtester(CircuitModel circuit, int runs, ulong seed, boo
 {
     private const double Floor = 1e-4;
 
-    /// <summary>States that could not be simulated (reported through progress).</summary>
-    public int Skipped { get; private set; }
-
     /// <summary>Pace uncertainties (s/lap) tried when the simulator is calibrated on earlier seasons.</summary>
     private static readonly double[] PaceUncertainties = [0.3, 0.5, 0.7, 0.9];
 
@@ -72,7 +69,6 @@ internal sealed class Backtester(CircuitModel circuit, int runs, ulong seed, boo
                 if (!race.RanPast(at))
                 {
                     progress?.Invoke($"skipped {race.Season} round {race.Round} at {at}: the race ran {race.LeaderLaps} laps");
-                    Skipped++;
                     continue;
                 }
 
@@ -87,7 +83,6 @@ internal sealed class Backtester(CircuitModel circuit, int runs, ulong seed, boo
                 {
                     // One unusable state is reported and skipped; the rest of the backtest goes on.
                     progress?.Invoke($"skipped {race.Season} round {race.Round} at {at}: {e.Message}");
-                    Skipped++;
                     continue;
                 }
 
@@ -167,12 +162,12 @@ internal sealed class Backtester(CircuitModel circuit, int runs, ulong seed, boo
         return n == 0 ? double.NegativeInfinity : total / n;
     }
 
-    private static List<(int Current, int Final, int Running)> Observations(IEnumerable<RecordedRace> races, double at)
+    private List<(int Current, int Final, int Running)> Observations(IEnumerable<RecordedRace> races, double at)
     {
         var observations = new List<(int, int, int)>();
         foreach (var race in races)
         {
-            var running = race.StateAt(at, CircuitModel.TypicalDry).Cars.Where(c => !c.Retired).ToList();
+            var running = race.StateAt(at, circuit).Cars.Where(c => !c.Retired).ToList();
             for (var i = 0; i < running.Count; i++)
             {
                 if (race.FinishingPositions.TryGetValue(running[i].Id, out var final))
@@ -213,18 +208,9 @@ internal sealed class Backtester(CircuitModel circuit, int runs, ulong seed, boo
                 brier += (p[j] - outcome) * (p[j] - outcome);
             }
 
-            var top3 = Math.Clamp(p.Take(3).Sum(), 0, 1);
+            var top3 = Math.Clamp(PositionDistribution.Top(p, 3), 0, 1);
             var inTop3 = actual < 3 ? 1.0 : 0.0;
-            var cumulative = 0.0;
-            var median = p.Length;
-            for (var j = 0; j < p.Length; j++)
-            {
-                if ((cumulative += p[j]) >= 0.5)
-                {
-                    median = j + 1;
-                    break;
-                }
-            }
+            var median = PositionDistribution.Median(p);
 
             return new CarScore(
                 -Math.Log(Math.Max(Floor, p[actual])),

@@ -1,8 +1,5 @@
 using StratX.Domain.Events;
-using StratX.Domain.Identity;
-using StratX.Domain.Recordings;
 using StratX.Ingestion.FastF1;
-using StratX.Ingestion.Replay;
 using StratX.Ingestion.Validation;
 using StratX.Simulation;
 
@@ -38,18 +35,14 @@ internal sealed record RecordedRace(int Season, int Round, string Name, string? 
     public static IEnumerable<RecordedRace> ReadSeason(string csvPath, RejectionLog rejections, Action<string>? progress = null)
     {
         var season = FastF1Recording.SeasonOf(csvPath) ?? throw new InvalidDataException($"{Path.GetFileName(csvPath)}: the season is not in the file name.");
-        foreach (var (round, name) in FastF1Recording.Rounds(csvPath))
+        foreach (var race in FastF1Season.Read(csvPath, rejections))
         {
-            progress?.Invoke($"{season} round {round}: {name}");
-            var recording = RaceRecordings.Open(RecordingFormat.FastF1Laps, csvPath, round, rejections, includeTelemetry: false);
-            var events = recording.Read(new SessionKey(TenantId.Demo, new SessionId("backtest"))).Select(i => i.Event).ToList();
-            var laps = events.OfType<LapCompleted>().ToList();
-            if (laps.Count == 0)
+            progress?.Invoke($"{season} round {race.Round}: {race.EventName}");
+            var laps = race.Laps.ToList();
+            if (laps.Count > 0)
             {
-                continue;
+                yield return new RecordedRace(season, race.Round, race.EventName, race.Race.Circuit, race.Race.ScheduledLaps, laps, [.. race.Stops], [.. race.TrackStatusChanges]);
             }
-
-            yield return new RecordedRace(season, round, name, recording.Race.Circuit, recording.Race.ScheduledLaps, laps, [.. events.OfType<PitStop>()], [.. events.OfType<TrackStatusChanged>()]);
         }
     }
 }

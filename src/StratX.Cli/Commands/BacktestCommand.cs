@@ -41,21 +41,15 @@ internal static class BacktestCommand
 
     private static int Run(string data, string atText, int runs, string? seasonsText, string? roundsText, ulong seed, double? paceUncertainty, bool fitCircuits, bool json)
     {
-        if (!Directory.Exists(data))
-        {
-            Console.Error.WriteLine($"stratx backtest: there is no folder {data}.");
-            return 2;
-        }
-
         if (!SeasonFiles.TryParseList(atText, double.Parse, out var fractions) || fractions.Any(f => f is <= 0 or >= 1))
         {
             Console.Error.WriteLine($"stratx backtest: --at takes fractions between 0 and 1, comma-separated (got '{atText}').");
             return 2;
         }
 
-        if (!SeasonFiles.TryParseList(seasonsText, int.Parse, out var seasons) || !SeasonFiles.TryParseList(roundsText, int.Parse, out var rounds))
+        if (!SeasonFiles.TryParseList(roundsText, int.Parse, out var rounds))
         {
-            Console.Error.WriteLine("stratx backtest: --seasons and --rounds take whole numbers, comma-separated.");
+            Console.Error.WriteLine("stratx backtest: --rounds takes whole numbers, comma-separated.");
             return 2;
         }
 
@@ -65,10 +59,8 @@ internal static class BacktestCommand
             return 2;
         }
 
-        var files = SeasonFiles.Find(data, seasons);
-        if (files.Count == 0)
+        if (!SeasonFiles.TryResolve("backtest", data, seasonsText, out var files, out _))
         {
-            Console.Error.WriteLine($"stratx backtest: no race_laps_YYYY.csv{(seasons.Count > 0 ? " of those seasons" : "")} in {data}.");
             return 2;
         }
 

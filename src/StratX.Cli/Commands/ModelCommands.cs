@@ -40,22 +40,8 @@ internal static class ModelCommands
 
     private static int RunTrain(string data, string output, string? seasonsText)
     {
-        if (!Directory.Exists(data))
+        if (!SeasonFiles.TryResolve("train", data, seasonsText, out var files, out _))
         {
-            Console.Error.WriteLine($"stratx train: there is no folder {data}.");
-            return 2;
-        }
-
-        if (!SeasonFiles.TryParseList(seasonsText, int.Parse, out var seasons))
-        {
-            Console.Error.WriteLine("stratx train: --seasons takes years, comma-separated.");
-            return 2;
-        }
-
-        var files = SeasonFiles.Find(data, seasons);
-        if (files.Count == 0)
-        {
-            Console.Error.WriteLine($"stratx train: no race_laps_YYYY.csv{(seasons.Count > 0 ? " of those seasons" : "")} in {data}.");
             return 2;
         }
 
@@ -149,7 +135,7 @@ internal static class ModelCommands
                 var metrics = new List<(string, double?)> { ("auc", score.Auc), ("pr_auc", score.PrAuc), ("brier", score.Brier), ("logloss", score.LogLoss) };
                 foreach (var (metric, value) in metrics.Where(m => m.Item2 is { } v && double.IsFinite(v)))
                 {
-                    Print(json, new { task = PitModel.Task, season = set.Season, kind = set.Kind, trainedOn = seenBy(pit.Metadata), model = score.Model, metric, value = Math.Round(value!.Value, 4), n = score.N, version });
+                    Print(json, new { task = PitModel.Task, season = set.Season, kind = set.Kind, trainedOn = seenBy(pit.Metadata), model = score.Model, metric, value = Math.Round(value!.Value, 4), n = score.N, positives = score.Positives, version });
                 }
             }
         }

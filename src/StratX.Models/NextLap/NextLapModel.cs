@@ -68,20 +68,7 @@ public sealed class NextLapModel
     /// <summary>Loads a saved model; a missing or unreadable file is a clear <see cref="InvalidDataException"/>.</summary>
     public static NextLapModel Load(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new InvalidDataException($"There is no next-lap model at {path}.");
-        }
-
-        var ml = new MLContext(1);
-        try
-        {
-            var model = ml.Model.Load(path, out var schema);
-            return new NextLapModel(ml, model, schema);
-        }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or IOException or System.IO.InvalidDataException or ArgumentException)
-        {
-            throw new InvalidDataException($"{path} is not a readable next-lap model: {e.Message}", e);
-        }
+        var (ml, model, schema) = MlModelFile.Load(path, "next-lap model");
+        return new NextLapModel(ml, model, schema);
     }
 }

@@ -19,6 +19,7 @@ public static class PitDataset
         var inLapsByLap = laps.Where(l => l.PitIn).GroupBy(l => l.LapNumber).ToDictionary(g => g.Key, g => g.Count());
         var byCar = laps.GroupBy(l => l.Car).ToDictionary(g => g.Key, g => g.OrderBy(l => l.LapNumber).ToList());
         var byLapPosition = laps.Where(l => l.Position is not null).GroupBy(l => (l.LapNumber, l.Position!.Value)).ToDictionary(g => g.Key, g => g.First());
+        var inLaps = laps.Where(l => l.PitIn).Select(l => (l.Car, l.LapNumber)).ToHashSet();
 
         // Stints completed by each car, by the lap they ended on: (ended on lap, compound, length).
         var completed = new List<(int EndedOn, TyreCompound Compound, int Length, Domain.Identity.CarId Car)>();
@@ -78,8 +79,8 @@ public static class PitDataset
                     FieldStintLength = field.Count > 0 ? (float)field.Average() : 0,
                     PaceDrop = stintClean.Count >= 6 ? (float)(stintClean.TakeLast(3).Average() - stintClean.Take(3).Average()) : 0,
                     AgeOverFieldStint = field.Count > 0 ? (float)((lap.TyreAge ?? 0) / field.Average()) : 0,
-                    AheadPitted = NeighbourPitted(byLapPosition, n, i > 0 ? carLaps[i - 1].Position : null, -1),
-                    BehindPitted = NeighbourPitted(byLapPosition, n, i > 0 ? carLaps[i - 1].Position : null, +1),
+                    AheadPitted = NeighbourPitted(byLapPosition, inLaps, n, i > 0 ? carLaps[i - 1].Position : null, -1),
+                    BehindPitted = NeighbourPitted(byLapPosition, inLaps, n, i > 0 ? carLaps[i - 1].Position : null, +1),
                     FieldStopsThisLap = inLapsByLap.GetValueOrDefault(n),
                     CircuitStopRate = priors?.RateNear(circuit, n + 1, totalLaps) ?? -1,
                     StopRate = priors?.RateNear(circuit, n + 1, totalLaps, allCircuits: true) ?? -1,
@@ -90,13 +91,13 @@ public static class PitDataset
     }
 
     /// <summary>Whether the car next to a position at the end of the lap before came in at the end of lap <paramref name="lap"/>.</summary>
-    private static float NeighbourPitted(Dictionary<(int, int), LapCompleted> byLapPosition, int lap, int? position, int offset)
+    private static float NeighbourPitted(Dictionary<(int, int), LapCompleted> byLapPosition, HashSet<(Domain.Identity.CarId, int)> inLaps, int lap, int? position, int offset)
     {
         if (position is not { } p || !byLapPosition.TryGetValue((lap - 1, p + offset), out var neighbour))
         {
             return 0;
         }
 
-        return byLapPosition.Values.Any(l => l.Car == neighbour.Car && l.LapNumber == lap && l.PitIn) ? 1 : 0;
+        return inLaps.Contains((neighbour.Car, lap)) ? 1 : 0;
     }
 }

@@ -56,21 +56,8 @@ public sealed class PitModel
 
     public static PitModel Load(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new InvalidDataException($"There is no pit model at {path}.");
-        }
-
-        var ml = new MLContext(1);
-        try
-        {
-            var model = ml.Model.Load(path, out var schema);
-            return new PitModel(ml, model, schema);
-        }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or IOException or InvalidDataException or ArgumentException)
-        {
-            throw new InvalidDataException($"{path} is not a readable pit model: {e.Message}", e);
-        }
+        var (ml, model, schema) = MlModelFile.Load(path, "pit model");
+        return new PitModel(ml, model, schema);
     }
 
     /// <summary>The model beside the tyre-age rule (older tyres are likelier to come off), by AUC and PR-AUC.</summary>
