@@ -1,3 +1,4 @@
+using StratX.Domain.Identity;
 using StratX.Grains.Ingestion;
 using StratX.Grains.Views;
 
@@ -30,4 +31,10 @@ public interface ISessionGrain : IGrainWithStringKey
     ValueTask<SessionSummary?> GetSummary();
 
     ValueTask<Classification> GetClassification();
+
+    /// <summary>From now on, tell the car's strategy planner about its laps and about track-status changes.</summary>
+    ValueTask FollowStrategy(CarId car);
+
+    /// <summary>What a race simulation of this session starts from.</summary>
+    ValueTask<RaceInputs> GetRaceInputs();
 }

@@ -50,6 +50,7 @@ public static class StratXServer
         app.MapHub<RaceHub>(RaceHub.Path);
         app.MapRacesApi();
         app.MapSessionsApi();
+        app.MapSimulationsApi();
         return app;
     }
 

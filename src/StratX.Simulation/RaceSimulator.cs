@@ -13,6 +13,9 @@ public sealed record SimulationOptions
 
     /// <summary>Threads to use; 0 uses every core.</summary>
     public int Parallelism { get; init; }
+
+    /// <summary>Stops the runs early (between chunks) with an <see cref="OperationCanceledException"/>.</summary>
+    public CancellationToken Cancellation { get; init; }
 }
 
 /// <summary>
@@ -58,7 +61,7 @@ public sealed class RaceSimulator(CircuitModel circuit)
     {
         var chunks = (options.Runs + ChunkRuns - 1) / ChunkRuns;
         var perChunk = new ChunkResult[chunks];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism > 0 ? options.Parallelism : Environment.ProcessorCount };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism > 0 ? options.Parallelism : Environment.ProcessorCount, CancellationToken = options.Cancellation };
         Parallel.For(
             0,
             chunks,

@@ -110,6 +110,43 @@ public sealed record RaceSnapshot
 
         return errors;
     }
+
+    /// <summary>What is wrong with <paramref name="strategy"/> as a plan for <paramref name="car"/> from this state (empty when nothing).</summary>
+    public IReadOnlyList<string> ValidateStrategy(string car, Strategy strategy)
+    {
+        var errors = new List<string>();
+        if (!Cars.Any(c => c.Id == car && !c.Retired))
+        {
+            errors.Add($"car {car} is not running in this state.");
+        }
+
+        if (strategy.Stops.Count > CompiledRace.MaxStops)
+        {
+            errors.Add($"{strategy.Stops.Count} stops planned; at most {CompiledRace.MaxStops} are simulated.");
+        }
+
+        var previous = LapsCompleted;
+        foreach (var stop in strategy.Stops)
+        {
+            if (stop.Lap <= LapsCompleted || stop.Lap >= TotalLaps)
+            {
+                errors.Add($"a stop at the end of lap {stop.Lap} is outside the laps left: {LapsCompleted + 1} to {TotalLaps - 1}.");
+            }
+            else if (stop.Lap <= previous)
+            {
+                errors.Add($"stops must be on different laps in lap order (lap {stop.Lap} after lap {previous}).");
+            }
+
+            if (stop.Compound is TyreCompound.Unknown || !Enum.IsDefined(stop.Compound))
+            {
+                errors.Add($"the stop at lap {stop.Lap} fits an unknown compound.");
+            }
+
+            previous = Math.Max(previous, stop.Lap);
+        }
+
+        return errors;
+    }
 }
 
 /// <summary>A planned stop: at the end of <paramref name="Lap"/>, fit <paramref name="Compound"/>.</summary>

@@ -22,6 +22,9 @@ public sealed record StrategySearchOptions
     public IReadOnlyList<TyreCompound> Compounds { get; init; } = [TyreCompound.Soft, TyreCompound.Medium, TyreCompound.Hard];
 
     public int Parallelism { get; init; }
+
+    /// <summary>Abandons the search (a newer state has arrived) with an <see cref="OperationCanceledException"/>.</summary>
+    public CancellationToken Cancellation { get; init; }
 }
 
 /// <summary>One candidate strategy's simulated outcome for the car.</summary>
@@ -123,7 +126,7 @@ public sealed class StrategySearch(RaceSimulator simulator)
             throw new InvalidRaceStateException([$"car {car}: no legal strategy is left (it cannot use a second dry compound before the flag)."]);
         }
 
-        var outcomes = Evaluate(start, car, candidates, otherPlans, options.RunsPerCandidate, options.Seed, options.Parallelism, out var best);
+        var outcomes = Evaluate(start, car, candidates, otherPlans, new SimulationOptions { Runs = options.RunsPerCandidate, Seed = options.Seed, Parallelism = options.Parallelism, Cancellation = options.Cancellation }, out var best);
         var ranked = outcomes.Select((o, i) => (Outcome: o, Index: i)).OrderBy(x => x.Outcome.ExpectedPosition).ThenBy(x => x.Outcome.Regret).ToList();
         var top = ranked[0].Outcome;
         PitWindow? window = null;
@@ -165,7 +168,7 @@ public sealed class StrategySearch(RaceSimulator simulator)
     }
 
     /// <summary>Undercut or overcut on a rival: P(ahead of it after both have stopped) if the car boxes now, next lap or stays out longer.</summary>
-    public UndercutAnalysis Undercut(RaceSnapshot start, string car, string rival, IReadOnlyDictionary<string, Strategy>? otherPlans = null, int runs = 2_000, ulong seed = 1, int stayOutLaps = 3)
+    public UndercutAnalysis Undercut(RaceSnapshot start, string car, string rival, IReadOnlyDictionary<string, Strategy>? otherPlans = null, int runs = 2_000, ulong seed = 1, int stayOutLaps = 3, CancellationToken cancellationToken = default)
     {
         var subject = Subject(start, car);
         var other = Subject(start, rival);
@@ -183,7 +186,7 @@ public sealed class StrategySearch(RaceSimulator simulator)
             var trial = new Dictionary<string, Strategy>(plans, StringComparer.Ordinal) { [car] = new([new PlannedStop(lap, compound)]) };
             var race = simulator.Compile(start, trial);
             var probe = new RunProbe(Index(start, car), runs, Index(start, rival), compareAfter);
-            simulator.Execute(race, new SimulationOptions { Runs = runs, Seed = seed }, probe);
+            simulator.Execute(race, new SimulationOptions { Runs = runs, Seed = seed, Cancellation = cancellationToken }, probe);
             return (double)probe.Ahead.Count(a => a) / runs;
         }
 
@@ -200,14 +203,14 @@ public sealed class StrategySearch(RaceSimulator simulator)
     }
 
     /// <summary>Under a safety car or VSC: box at the end of this lap, or keep the plan.</summary>
-    public NeutralisationReaction ReactToNeutralisation(RaceSnapshot start, string car, IReadOnlyDictionary<string, Strategy>? otherPlans = null, int runs = 2_000, ulong seed = 1)
+    public NeutralisationReaction ReactToNeutralisation(RaceSnapshot start, string car, IReadOnlyDictionary<string, Strategy>? otherPlans = null, int runs = 2_000, ulong seed = 1, CancellationToken cancellationToken = default)
     {
         var subject = Subject(start, car);
         var plans = Plans(start, otherPlans);
         var plan = plans.TryGetValue(car, out var given) ? given : DefaultStrategies.For(subject, start, simulator.Circuit);
         var compound = plan.Stops.Count > 0 ? plan.Stops[0].Compound : Other(subject.Compound);
         var boxNow = new Strategy([new PlannedStop(start.LapsCompleted + 1, compound), .. plan.Stops.Skip(1)]);
-        var outcomes = Evaluate(start, car, [boxNow, plan], otherPlans, runs, seed, 0, out var best);
+        var outcomes = Evaluate(start, car, [boxNow, plan], otherPlans, new SimulationOptions { Runs = runs, Seed = seed, Cancellation = cancellationToken }, out var best);
         return new NeutralisationReaction
         {
             Car = car,
@@ -218,11 +221,20 @@ public sealed class StrategySearch(RaceSimulator simulator)
     }
 
     /// <summary>What-if: the car's own candidate strategies, each simulated with the same seed.</summary>
-    public IReadOnlyList<CandidateOutcome> Compare(RaceSnapshot start, string car, IReadOnlyList<Strategy> candidates, IReadOnlyDictionary<string, Strategy>? otherPlans = null, int runs = 1_000, ulong seed = 1) =>
-        Evaluate(start, car, candidates, otherPlans, runs, seed, 0, out _);
+    /// <exception cref="InvalidRaceStateException">A candidate is not a plan the car can run from this state.</exception>
+    public IReadOnlyList<CandidateOutcome> Compare(RaceSnapshot start, string car, IReadOnlyList<Strategy> candidates, IReadOnlyDictionary<string, Strategy>? otherPlans = null, int runs = 1_000, ulong seed = 1, CancellationToken cancellationToken = default)
+    {
+        var errors = candidates.SelectMany((c, i) => start.ValidateStrategy(car, c).Select(e => $"candidate {i + 1}: {e}")).ToList();
+        if (errors.Count > 0)
+        {
+            throw new InvalidRaceStateException(errors);
+        }
+
+        return Evaluate(start, car, candidates, otherPlans, new SimulationOptions { Runs = runs, Seed = seed, Cancellation = cancellationToken }, out _);
+    }
 
     /// <summary>Simulates each candidate with the same seed; <paramref name="best"/> is the best candidate's index per run.</summary>
-    private List<CandidateOutcome> Evaluate(RaceSnapshot start, string car, IReadOnlyList<Strategy> candidates, IReadOnlyDictionary<string, Strategy>? otherPlans, int runs, ulong seed, int parallelism, out int[] best)
+    private List<CandidateOutcome> Evaluate(RaceSnapshot start, string car, IReadOnlyList<Strategy> candidates, IReadOnlyDictionary<string, Strategy>? otherPlans, SimulationOptions options, out int[] best)
     {
         var errors = start.Validate();
         if (errors.Count > 0)
@@ -230,6 +242,7 @@ public sealed class StrategySearch(RaceSimulator simulator)
             throw new InvalidRaceStateException(errors);
         }
 
+        var runs = options.Runs;
         var index = Index(start, car);
         var plans = Plans(start, otherPlans);
         var probes = new RunProbe[candidates.Count];
@@ -238,7 +251,8 @@ public sealed class StrategySearch(RaceSimulator simulator)
         {
             plans[car] = candidates[c];
             probes[c] = new RunProbe(index, runs);
-            counts[c] = simulator.Execute(simulator.Compile(start, plans), new SimulationOptions { Runs = runs, Seed = seed, Parallelism = parallelism }, probes[c]);
+            options.Cancellation.ThrowIfCancellationRequested();
+            counts[c] = simulator.Execute(simulator.Compile(start, plans), options, probes[c]);
         }
 
         best = new int[runs];

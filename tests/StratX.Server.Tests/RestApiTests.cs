@@ -20,7 +20,7 @@ public class RestApiTests(RunningServer server) : IClassFixture<RunningServer>
 
         var openApi = await server.Http.GetFromJsonAsync<JsonElement>("/openapi/v1.json", TestContext.Current.CancellationToken);
         var paths = openApi.GetProperty("paths");
-        foreach (var path in new[] { "/api/v1/sessions", "/api/v1/sessions/{sessionId}", "/api/v1/sessions/{sessionId}/classification", "/api/v1/sessions/{sessionId}/cars/{car}", "/api/v1/sessions/{sessionId}/cars/{car}/laps", "/api/v1/sessions/{sessionId}/cars/{car}/stints", "/api/v1/races" })
+        foreach (var path in new[] { "/api/v1/sessions", "/api/v1/sessions/{sessionId}", "/api/v1/sessions/{sessionId}/classification", "/api/v1/sessions/{sessionId}/cars/{car}", "/api/v1/sessions/{sessionId}/cars/{car}/laps", "/api/v1/sessions/{sessionId}/cars/{car}/stints", "/api/v1/sessions/{sessionId}/cars/{car}/strategy", "/api/v1/sessions/{sessionId}/cars/{car}/strategy/compare", "/api/v1/simulations", "/api/v1/races" })
         {
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is not in the OpenAPI document");
         }

@@ -50,8 +50,8 @@ public class StrategySearchTests
         var plans = new Dictionary<string, Strategy> { [subject.Id] = new([new PlannedStop(48, TyreCompound.Hard)]) };
         var safetyCar = state with { TrackStatus = SimTrackStatus.SafetyCar, NeutralisedLapsLeft = 3 };
 
-        var underSafetyCar = Search.ReactToNeutralisation(safetyCar, subject.Id, plans, runs: 2_000, seed: 6);
-        var underGreen = Search.ReactToNeutralisation(state, subject.Id, plans, runs: 2_000, seed: 6);
+        var underSafetyCar = Search.ReactToNeutralisation(safetyCar, subject.Id, plans, runs: 2_000, seed: 6, cancellationToken: TestContext.Current.CancellationToken);
+        var underGreen = Search.ReactToNeutralisation(state, subject.Id, plans, runs: 2_000, seed: 6, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(31, underSafetyCar.BoxNow.Strategy.Stops[0].Lap);
         Assert.True(underSafetyCar.BoxNowBetter > underGreen.BoxNowBetter, $"box now better in {underSafetyCar.BoxNowBetter:P0} of runs under SC, {underGreen.BoxNowBetter:P0} under green");
@@ -65,8 +65,8 @@ public class StrategySearchTests
         var running = state.Cars.Where(c => !c.Retired).ToList();
         var far = running.First(c => c.GapToLeader > running[0].GapToLeader + 30);
 
-        var close = Search.Undercut(state, running[2].Id, running[1].Id, runs: 1_000, seed: 2);
-        var hopeless = Search.Undercut(state, far.Id, running[0].Id, runs: 1_000, seed: 2);
+        var close = Search.Undercut(state, running[2].Id, running[1].Id, runs: 1_000, seed: 2, cancellationToken: TestContext.Current.CancellationToken);
+        var hopeless = Search.Undercut(state, far.Id, running[0].Id, runs: 1_000, seed: 2, cancellationToken: TestContext.Current.CancellationToken);
 
         foreach (var p in new[] { close.AheadIfBoxNow, close.AheadIfBoxNextLap, close.AheadIfStayOut })
         {
@@ -84,5 +84,36 @@ public class StrategySearchTests
 
         var error = Assert.Throws<InvalidRaceStateException>(() => Search.Recommend(state, "999"));
         Assert.Contains("car 999 is not running", error.Message);
+    }
+
+    [Fact]
+    public void A_what_if_with_a_stop_in_the_past_or_an_unknown_compound_is_refused_with_each_reason()
+    {
+        var state = RealRaceStates.AbuDhabi2021(afterLap: 30);
+        var car = state.Cars[1].Id;
+        Strategy[] candidates =
+        [
+            new([new PlannedStop(40, TyreCompound.Hard)]),
+            new([new PlannedStop(12, TyreCompound.Hard)]),
+            new([new PlannedStop(45, TyreCompound.Unknown)]),
+            new([new PlannedStop(44, TyreCompound.Hard), new PlannedStop(40, TyreCompound.Medium)]),
+        ];
+
+        var error = Assert.Throws<InvalidRaceStateException>(() => Search.Compare(state, car, candidates, runs: 100, cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal(3, error.Errors.Count);
+        Assert.Contains("candidate 2: a stop at the end of lap 12 is outside the laps left: 31 to 57.", error.Errors);
+        Assert.Contains("candidate 3: the stop at lap 45 fits an unknown compound.", error.Errors);
+        Assert.Contains("candidate 4: stops must be on different laps in lap order (lap 40 after lap 44).", error.Errors);
+    }
+
+    [Fact]
+    public void A_cancelled_search_stops_with_operation_cancelled()
+    {
+        var state = RealRaceStates.AbuDhabi2021(afterLap: 20);
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => Search.Recommend(state, state.Cars[0].Id, options: new StrategySearchOptions { Cancellation = cancel.Token }));
     }
 }

@@ -23,6 +23,10 @@ public sealed record ReplayRequest
 
     [Id(4)]
     public bool IncludeTelemetry { get; init; } = true;
+
+    /// <summary>With a paced speed: catch up as fast as possible to the leader's completion of this lap, then play at <see cref="Speed"/>.</summary>
+    [Id(5)]
+    public int? PaceFromLap { get; init; }
 }
 
 /// <summary>Where a recording is on the silo's disk and in which format.</summary>

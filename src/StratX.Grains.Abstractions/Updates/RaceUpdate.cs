@@ -1,6 +1,7 @@
 using StratX.Domain.Events;
 using StratX.Domain.Identity;
 using StratX.Domain.Racing;
+using StratX.Grains.Planning;
 using StratX.Grains.Views;
 
 namespace StratX.Grains.Updates;
@@ -34,6 +35,7 @@ public static class UpdateKinds
     public const string Weather = "weather";
     public const string Session = "session";
     public const string Telemetry = "telemetry";
+    public const string Strategy = "strategy";
 }
 
 [GenerateSerializer, Immutable]
@@ -132,4 +134,14 @@ public sealed record TelemetryUpdate : RaceUpdate
     public required TelemetrySample Sample { get; init; }
 
     public override string Kind => UpdateKinds.Telemetry;
+}
+
+/// <summary>A new strategy plan for a car someone follows.</summary>
+[GenerateSerializer, Immutable]
+public sealed record StrategyUpdate : RaceUpdate
+{
+    [Id(0)]
+    public required StrategyPlanView Plan { get; init; }
+
+    public override string Kind => UpdateKinds.Strategy;
 }

@@ -6,6 +6,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.Streams;
 using StratX.Grains.Ingestion;
+using StratX.Grains.Planning;
 
 namespace StratX.Grains.Hosting;
 
@@ -13,7 +14,7 @@ public static class StratXSiloBuilderExtensions
 {
     /// <summary>
     /// Everything a StratX silo needs in the embedded configuration: in-memory grain storage and memory
-    /// streams, the ingestion grain service and its client.
+    /// streams, the ingestion grain service and its client, the simulation scheduler of strategy planners.
     /// </summary>
     public static ISiloBuilder AddStratX(this ISiloBuilder silo, IConfiguration? configuration = null)
     {
@@ -66,6 +67,13 @@ public static class StratXSiloBuilderExtensions
             updates.Bind(configuration.GetSection(UpdateOptions.Section));
         }
 
+        var strategy = silo.Services.AddOptions<StrategyOptions>();
+        if (configuration is not null)
+        {
+            strategy.Bind(configuration.GetSection(StrategyOptions.Section));
+        }
+
+        silo.Services.TryAddSingleton<SimulationScheduler>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         return silo;
     }

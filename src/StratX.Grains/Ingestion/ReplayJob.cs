@@ -91,6 +91,7 @@ internal sealed partial class ReplayJob
                 {
                     Speed = _request.Speed is { } factor ? ReplaySpeed.Times(factor) : ReplaySpeed.Max,
                     StartAt = _request.FromRaceStart ? recording.RaceStart - TimeSpan.FromSeconds(30) : null,
+                    PaceFromLap = _request.PaceFromLap,
                     MaxBatchSamples = _options.MaxBatchSamples,
                     FlushInterval = _options.TelemetryFlushInterval,
                 },

@@ -65,6 +65,14 @@ public sealed partial class SessionGrain(
                 await _updates.OnNextAsync(update);
             }
 
+            if (item is TrackStatusChanged changed)
+            {
+                foreach (var car in State.PlannedCars)
+                {
+                    await Planner(car).OnTrackStatusChanged(changed.Status);
+                }
+            }
+
             if (item is SessionOpened or RaceControlMessage { IsChequeredFlag: true } or SessionEnded)
             {
                 // The classification as it stands goes out before the phase change that watchers act on.
@@ -122,6 +130,10 @@ public sealed partial class SessionGrain(
             }
 
             await _classificationUpdates.ChangedAsync(report.IngestedAtTicks);
+            if (State.PlannedCars.Contains(report.Car))
+            {
+                await Planner(report.Car).OnLapCompleted(report.LapNumber);
+            }
         }
 
         return FieldPace();
@@ -198,6 +210,26 @@ public sealed partial class SessionGrain(
     }
 
     public ValueTask<Classification> GetClassification() => ValueTask.FromResult(ClassificationBuilder.Build(_key, State));
+
+    public async ValueTask FollowStrategy(CarId car)
+    {
+        if (State.PlannedCars.Add(car))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    public ValueTask<RaceInputs> GetRaceInputs() => ValueTask.FromResult(new RaceInputs
+    {
+        Phase = State.Phase,
+        ScheduledLaps = State.Race?.ScheduledLaps,
+        LeaderLap = State.LeaderLap,
+        TrackStatus = State.TrackStatus,
+        TrackStatusSinceLap = State.TrackStatusHistory.Count > 0 ? State.TrackStatusHistory[^1].FromLap ?? State.LeaderLap : 0,
+        Stops = State.Cars.Values.ToDictionary(c => c.Car, c => c.Stops),
+    });
+
+    private IStrategyPlannerGrain Planner(CarId car) => GrainFactory.GetGrain<IStrategyPlannerGrain>(_key.Car(car).ToString());
 
     private RaceUpdate? Apply(SessionEvent item)
     {

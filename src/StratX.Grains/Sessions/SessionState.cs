@@ -49,6 +49,10 @@ public sealed class SessionState
     [Id(12)]
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>Cars whose strategy planner follows this session.</summary>
+    [Id(13)]
+    public HashSet<CarId> PlannedCars { get; set; } = [];
+
     public int LeaderLap => Cars.Count == 0 ? 0 : Cars.Values.Max(c => c.Laps);
 }
 

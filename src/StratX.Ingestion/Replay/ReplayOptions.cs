@@ -6,6 +6,12 @@ public sealed record ReplayOptions
 {
     public ReplaySpeed Speed { get; init; } = ReplaySpeed.Max;
 
+    /// <summary>
+    /// With a paced <see cref="Speed"/>: everything up to the first car's completion of this lap goes out as
+    /// fast as the sink takes it, pacing starts there ("catch up to lap N, then play").
+    /// </summary>
+    public int? PaceFromLap { get; init; }
+
     /// <summary>Items before this time are read (they keep their sequence numbers) but not published.</summary>
     public DateTimeOffset? StartAt { get; init; }
 

@@ -29,6 +29,8 @@ public sealed class ReplayPump
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSamples, 1);
         var started = time.GetUtcNow();
         DateTimeOffset? firstPublished = null;
+        DateTimeOffset? pacingStarted = null;
+        var paced = !options.Speed.IsMax && options.PaceFromLap is null;
         long oldestPendingTicks = long.MaxValue;
 
         foreach (var item in items)
@@ -41,12 +43,18 @@ public sealed class ReplayPump
             }
 
             var now = time.GetUtcNow();
-            if (!options.Speed.IsMax)
+            if (!paced && !options.Speed.IsMax && item.Event is LapCompleted lap && lap.LapNumber >= options.PaceFromLap)
+            {
+                paced = true;
+            }
+
+            if (paced)
             {
                 // Header events let through before StartAt are paced as if they happened at StartAt.
                 var at = options.StartAt is { } start && item.At < start ? start : item.At;
                 firstPublished ??= at;
-                var due = started + ((at - firstPublished.Value) / options.Speed.Factor);
+                pacingStarted ??= now;
+                var due = pacingStarted.Value + ((at - firstPublished.Value) / options.Speed.Factor);
                 if (due > now)
                 {
                     if (oldestPendingTicks != long.MaxValue && due.UtcTicks - oldestPendingTicks >= options.FlushInterval.Ticks)

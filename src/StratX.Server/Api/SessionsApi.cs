@@ -22,6 +22,7 @@ public static class SessionsApi
         sessions.MapGet("/{sessionId}/cars/{car}", GetCar).WithSummary("One car: position, gaps, pace, current stint, stops, latest telemetry.");
         sessions.MapGet("/{sessionId}/cars/{car}/laps", GetLaps).WithSummary("Every lap the car has completed.");
         sessions.MapGet("/{sessionId}/cars/{car}/stints", GetStints).WithSummary("The car's stints with average pace and fuel-corrected degradation.");
+        sessions.MapStrategyApi();
         return sessions;
     }
 
@@ -57,6 +58,11 @@ public static class SessionsApi
             return Problem(StatusCodes.Status400BadRequest, "Invalid speed", speedError);
         }
 
+        if (request.PaceFromLap is < 1)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid paceFromLap", $"paceFromLap must be a lap number from 1 (was {request.PaceFromLap}).");
+        }
+
         var sessionId = request.SessionId ?? $"{race.Id}-{Guid.NewGuid().ToString("N")[..6]}";
         if (!SessionId.IsValid(sessionId))
         {
@@ -74,6 +80,7 @@ public static class SessionsApi
                 Speed = speed.IsMax ? null : speed.Factor,
                 FromRaceStart = request.FromRaceStart ?? !speed.IsMax,
                 IncludeTelemetry = request.IncludeTelemetry ?? true,
+                PaceFromLap = request.PaceFromLap,
             });
         }
         catch (ReplayAlreadyRunningException e)
@@ -162,6 +169,22 @@ public static class SessionsApi
         return await grain.GetView() is null ? CarNotFound(sessionId, car) : TypedResults.Ok(await grain.GetStints());
     }
 
+    /// <summary>The car's key when its session and the car exist; otherwise the problem to answer with.</summary>
+    internal static async Task<(CarKey? Key, ProblemHttpResult? Problem)> FindCar(string sessionId, string car, HttpContext http, ITenantAccessor tenants, IGrainFactory grains)
+    {
+        if (ResolveCar(sessionId, car, http, tenants, out var problem) is not { } key)
+        {
+            return (null, problem);
+        }
+
+        if (await grains.GetGrain<ISessionGrain>(key.Session.ToString()).GetSummary() is null)
+        {
+            return (null, SessionNotFound(sessionId));
+        }
+
+        return await grains.GetGrain<ICarGrain>(key.ToString()).GetView() is null ? (null, CarNotFound(sessionId, car)) : (key, null);
+    }
+
     private static SessionKey? Resolve(string sessionId, HttpContext http, ITenantAccessor tenants) =>
         SessionId.IsValid(sessionId) ? new SessionKey(tenants.Current(http), new SessionId(sessionId)) : null;
 
@@ -202,6 +225,7 @@ public static class SessionsApi
 /// <param name="SessionId">The session to replay into; a new id is made when absent. Replaying into a session that already holds the race changes nothing.</param>
 /// <param name="FromRaceStart">Skip what was recorded before the start; by default true for paced replays, false at full speed.</param>
 /// <param name="IncludeTelemetry">Replay car telemetry too (default true).</param>
-public sealed record StartSessionRequest(string Race, string? Speed = null, string? SessionId = null, bool? FromRaceStart = null, bool? IncludeTelemetry = null);
+/// <param name="PaceFromLap">With a paced speed: catch up at full speed to the leader's completion of this lap, then play at the speed.</param>
+public sealed record StartSessionRequest(string Race, string? Speed = null, string? SessionId = null, bool? FromRaceStart = null, bool? IncludeTelemetry = null, int? PaceFromLap = null);
 
 public sealed record SessionListItem(string Id, string Name, string? Source, DateTimeOffset CreatedAt, SessionPhase Phase, int LeaderLap, int? ScheduledLaps);

@@ -1,0 +1,28 @@
+namespace StratX.Grains.Hosting;
+
+/// <summary>How much simulation a strategy plan gets.</summary>
+public sealed class StrategyOptions
+{
+    public const string Section = "StratX:Strategy";
+
+    /// <summary>Simulated races per candidate strategy (the search runs them all with common random numbers).</summary>
+    public int RunsPerCandidate { get; set; } = 500;
+
+    /// <summary>Candidate strategies per search (0–3 more stops × stop laps × compounds, spaced to fit).</summary>
+    public int MaxCandidates { get; set; } = 60;
+
+    /// <summary>Simulated races per choice in the undercut and safety-car questions.</summary>
+    public int QuestionRuns { get; set; } = 1_000;
+
+    /// <summary>Candidates a plan shows, best first.</summary>
+    public int CandidatesShown { get; set; } = 12;
+
+    /// <summary>Most simulations a silo runs at once (each uses every core); more wait their turn.</summary>
+    public int MaxConcurrentSimulations { get; set; } = 1;
+
+    /// <summary>Most simulated races a what-if comparison may ask for per candidate.</summary>
+    public int MaxComparisonRuns { get; set; } = 20_000;
+
+    /// <summary>Most candidates a what-if comparison may hold.</summary>
+    public int MaxComparisonCandidates { get; set; } = 20;
+}

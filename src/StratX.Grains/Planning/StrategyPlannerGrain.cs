@@ -1,0 +1,403 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Streams;
+using StratX.Domain.Identity;
+using StratX.Domain.Racing;
+using StratX.Grains.Hosting;
+using StratX.Grains.Streams;
+using StratX.Grains.Updates;
+using StratX.Grains.Views;
+using StratX.Simulation;
+
+namespace StratX.Grains.Planning;
+
+/// <summary>
+/// Plans one car's race. Each lap the car completes and each track-status change starts a new plan: the live
+/// state is read from the session and the cars, the simulations run on the thread pool through the silo's
+/// <see cref="SimulationScheduler"/>, and a plan still running when a newer trigger arrives is cancelled. The
+/// grain is reentrant so that reading the latest plan never waits for a simulation; its own state only
+/// changes on its scheduler, between awaits.
+/// </summary>
+[Reentrant]
+public sealed partial class StrategyPlannerGrain(
+    SimulationScheduler scheduler,
+    IOptions<StrategyOptions> options,
+    TimeProvider time,
+    ILogger<StrategyPlannerGrain> logger)
+    : Grain, IStrategyPlannerGrain
+{
+    /// <summary>The circuit model every plan uses until per-circuit fits are in (see docs/MODELS.md).</summary>
+    private const string CircuitModelName = "typical-dry";
+
+    private static readonly CircuitModel Circuit = CircuitModel.TypicalDry;
+    private static readonly StrategySearch Search = new(new RaceSimulator(Circuit));
+
+    private readonly TaskCompletionSource<StrategyPlanView?> _firstPlan = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private CarKey _key;
+    private IAsyncStream<RaceUpdate> _updates = null!;
+    private StrategyPlanView? _plan;
+    private CancellationTokenSource? _running;
+    private long _generation;
+    private long _superseded;
+    private bool _planInFlight;
+    private bool _raceOver;
+
+    private StrategyOptions Options => options.Value;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _key = CarKey.Parse(this.GetPrimaryKeyString());
+        _updates = RaceStreams.Updates(this.GetStreamProvider(OrleansNames.UpdateStreams), _key.Session);
+        await Session().FollowStrategy(_key.Car);
+        Replan(PlanReason.Started);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _running?.Cancel();
+        _running?.Dispose();
+        _running = null;
+        _firstPlan.TrySetResult(_plan);
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask<StrategyPlanView?> GetPlan(TimeSpan wait)
+    {
+        if (_plan is not null || wait <= TimeSpan.Zero)
+        {
+            return _plan;
+        }
+
+        try
+        {
+            return await _firstPlan.Task.WaitAsync(wait, time);
+        }
+        catch (TimeoutException)
+        {
+            return _plan;
+        }
+    }
+
+    public ValueTask OnLapCompleted(int lap)
+    {
+        Replan(PlanReason.Lap);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask OnTrackStatusChanged(TrackStatus status)
+    {
+        Replan(PlanReason.TrackStatus);
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask<StrategyComparison> Compare(StrategyComparisonRequest request)
+    {
+        var errors = new List<string>();
+        if (request.Candidates.Count is 0 || request.Candidates.Count > Options.MaxComparisonCandidates)
+        {
+            errors.Add($"give 1 to {Options.MaxComparisonCandidates} candidate strategies (got {request.Candidates.Count}).");
+        }
+
+        if (request.Runs < 1 || request.Runs > Options.MaxComparisonRuns)
+        {
+            errors.Add($"runs must be 1 to {Options.MaxComparisonRuns} (got {request.Runs}).");
+        }
+
+        if (errors.Count > 0)
+        {
+            return new StrategyComparison { Car = _key, Errors = errors };
+        }
+
+        var live = await ReadLiveState();
+        if (live.Unavailable is { } why)
+        {
+            return new StrategyComparison { Car = _key, AfterLap = live.LeaderLap, TotalLaps = live.TotalLaps, Unavailable = why };
+        }
+
+        var snapshot = live.Snapshot!;
+        var candidates = request.Candidates.Select(c => c.ToStrategy()).ToList();
+        try
+        {
+            var outcomes = await scheduler.RunAsync(
+                token => Search.Compare(snapshot, _key.Car.Value, candidates, runs: request.Runs, seed: request.Seed, cancellationToken: token),
+                CancellationToken.None);
+            return new StrategyComparison
+            {
+                Car = _key,
+                AfterLap = snapshot.LapsCompleted,
+                TotalLaps = snapshot.TotalLaps,
+                Runs = request.Runs,
+                Seed = request.Seed,
+                Candidates = [.. outcomes.Select(o => o.ToView())],
+            };
+        }
+        catch (InvalidRaceStateException e)
+        {
+            return new StrategyComparison { Car = _key, AfterLap = snapshot.LapsCompleted, TotalLaps = snapshot.TotalLaps, Errors = e.Errors };
+        }
+    }
+
+    /// <summary>Starts a plan for the newest state, cancelling the one still running; returns at once.</summary>
+    private void Replan(PlanReason reason)
+    {
+        if (_raceOver)
+        {
+            return;
+        }
+
+        if (_planInFlight)
+        {
+            _superseded++;
+        }
+
+        _running?.Cancel();
+        _running?.Dispose();
+        _running = new CancellationTokenSource();
+        _planInFlight = true;
+        var generation = ++_generation;
+        _ = PlanAsync(generation, reason, _running.Token);
+    }
+
+    private async Task PlanAsync(long generation, PlanReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var live = await ReadLiveState();
+            if (generation != _generation)
+            {
+                return;
+            }
+
+            StrategyPlanView plan;
+            if (live.Unavailable is { } why)
+            {
+                plan = Unavailable(live, reason, why);
+            }
+            else
+            {
+                var started = Stopwatch.GetTimestamp();
+                var snapshot = live.Snapshot!;
+                if (snapshot.TrackStatus != SimTrackStatus.Green)
+                {
+                    // Box or stay out is the question of the moment: answer it before the full search.
+                    var reaction = await scheduler.RunAsync(token => React(snapshot, token), cancellationToken);
+                    if (generation != _generation)
+                    {
+                        return;
+                    }
+
+                    await Publish((_plan ?? Unavailable(live, reason, string.Empty)) with
+                    {
+                        AfterLap = snapshot.LapsCompleted,
+                        TrackStatus = live.TrackStatus,
+                        Reason = reason,
+                        ComputedAt = time.GetUtcNow(),
+                        ElapsedMilliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                        Neutralisation = reaction,
+                        Unavailable = null,
+                        SearchPending = true,
+                    });
+                }
+
+                plan = await scheduler.RunAsync(token => Plan(snapshot, live.TrackStatus, reason, started, token), cancellationToken);
+            }
+
+            if (generation == _generation)
+            {
+                _raceOver = live.RaceOver;
+                await Publish(plan);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A newer state arrived; its plan replaces this one.
+        }
+        catch (Exception e)
+        {
+            LogPlanFailed(e, _key, reason);
+        }
+        finally
+        {
+            if (generation == _generation)
+            {
+                _planInFlight = false;
+            }
+        }
+    }
+
+    private StrategyPlanView Plan(RaceSnapshot snapshot, TrackStatus trackStatus, PlanReason reason, long started, CancellationToken cancellationToken)
+    {
+        var car = _key.Car.Value;
+        var seed = (ulong)snapshot.LapsCompleted + 1;
+        StrategyRecommendation recommendation;
+        try
+        {
+            recommendation = Search.Recommend(snapshot, car, options: new StrategySearchOptions
+            {
+                RunsPerCandidate = Options.RunsPerCandidate,
+                MaxCandidates = Options.MaxCandidates,
+                Seed = seed,
+                Cancellation = cancellationToken,
+            });
+        }
+        catch (InvalidRaceStateException e)
+        {
+            return Unavailable(snapshot, trackStatus, reason, string.Join(" ", e.Errors));
+        }
+
+        var running = snapshot.Cars.Where(c => !c.Retired).ToList();
+        var index = running.FindIndex(c => c.Id == car);
+        UndercutView? Versus(int rival) =>
+            rival >= 0 && rival < running.Count && snapshot.LapsCompleted + 2 < snapshot.TotalLaps
+                ? Search.Undercut(snapshot, car, running[rival].Id, runs: Options.QuestionRuns, seed: seed, cancellationToken: cancellationToken).ToView()
+                : null;
+
+        return new StrategyPlanView
+        {
+            Car = _key,
+            AfterLap = snapshot.LapsCompleted,
+            TotalLaps = snapshot.TotalLaps,
+            TrackStatus = trackStatus,
+            Reason = reason,
+            RunsPerCandidate = recommendation.RunsPerCandidate,
+            CandidatesEvaluated = recommendation.Candidates.Count,
+            Confidence = recommendation.Confidence,
+            NextStop = recommendation.NextStop is { } w ? new PitWindowView(w.FirstLap, w.LastLap, w.Compound) : null,
+            Candidates = [.. recommendation.Candidates.Take(Options.CandidatesShown).Select(c => c.ToView())],
+            VersusCarAhead = Versus(index - 1),
+            VersusCarBehind = Versus(index + 1),
+            Neutralisation = snapshot.TrackStatus == SimTrackStatus.Green ? null : React(snapshot, cancellationToken),
+            CircuitModel = CircuitModelName,
+            Seed = seed,
+            ComputedAt = time.GetUtcNow(),
+            ElapsedMilliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+        };
+    }
+
+    private NeutralisationView? React(RaceSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        if (snapshot.LapsCompleted + 1 >= snapshot.TotalLaps)
+        {
+            return null;
+        }
+
+        var reaction = Search.ReactToNeutralisation(snapshot, _key.Car.Value, runs: Options.QuestionRuns, seed: (ulong)snapshot.LapsCompleted + 1, cancellationToken: cancellationToken);
+        return new NeutralisationView
+        {
+            Status = snapshot.TrackStatus == SimTrackStatus.SafetyCar ? TrackStatus.SafetyCar : TrackStatus.VirtualSafetyCar,
+            BoxNow = reaction.BoxNow.ToView(),
+            StayOut = reaction.StayOut.ToView(),
+            BoxNowBetter = reaction.BoxNowBetter,
+            RecommendBox = reaction.RecommendBox,
+        };
+    }
+
+    private async Task Publish(StrategyPlanView plan)
+    {
+        plan = plan with { Superseded = _superseded };
+        _plan = plan;
+        _firstPlan.TrySetResult(plan);
+        await _updates.OnNextAsync(new StrategyUpdate { Session = _key.Session, Plan = plan });
+    }
+
+    /// <summary>The live race as a simulation start: the session's lap count and status, every car's laps.</summary>
+    private async Task<LiveState> ReadLiveState()
+    {
+        var inputs = await Session().GetRaceInputs();
+        var state = new LiveState { TrackStatus = inputs.TrackStatus, LeaderLap = inputs.LeaderLap, TotalLaps = inputs.ScheduledLaps ?? 0 };
+        if (inputs.Phase is SessionPhase.Chequered or SessionPhase.Ended)
+        {
+            return state with { Unavailable = "The race is over.", RaceOver = true };
+        }
+
+        if (inputs.ScheduledLaps is not { } totalLaps)
+        {
+            return state with { Unavailable = "The race distance is not known yet." };
+        }
+
+        if (inputs.LeaderLap < 1)
+        {
+            return state with { Unavailable = "The race has not started: plans begin after the first lap." };
+        }
+
+        if (inputs.LeaderLap >= totalLaps - 1)
+        {
+            return state with { Unavailable = "No lap is left to stop at before the flag." };
+        }
+
+        if (inputs.TrackStatus == TrackStatus.Red)
+        {
+            return state with { Unavailable = "Red flag: the race is suspended; plans resume at the restart." };
+        }
+
+        if (!inputs.Stops.ContainsKey(_key.Car))
+        {
+            return state with { Unavailable = $"Car {_key.Car} is not in this session." };
+        }
+
+        var cars = inputs.Stops.Keys.ToList();
+        var laps = await Task.WhenAll(cars.Select(c => GrainFactory.GetGrain<ICarGrain>(_key.Session.Car(c).ToString()).GetLaps().AsTask()));
+        var histories = cars.Select((c, i) => new CarHistory(c.Value, laps[i], inputs.Stops[c])).ToList();
+        var (status, lapsLeft) = Neutralisation(inputs);
+        var snapshot = RaceSnapshotBuilder.From(histories, totalLaps, inputs.LeaderLap, Circuit, status, lapsLeft);
+        var errors = snapshot.Validate();
+        if (errors.Count > 0)
+        {
+            return state with { Unavailable = "The live state cannot be simulated: " + string.Join(" ", errors) };
+        }
+
+        return !snapshot.Cars.Any(c => c.Id == _key.Car.Value && !c.Retired)
+            ? state with { Unavailable = $"Car {_key.Car} is no longer running." }
+            : state with { Snapshot = snapshot };
+    }
+
+    /// <summary>A neutralisation's laps to run are not announced: the typical length less the laps it has run.</summary>
+    private static (SimTrackStatus Status, int LapsLeft) Neutralisation(RaceInputs inputs)
+    {
+        var elapsed = Math.Max(0, inputs.LeaderLap - inputs.TrackStatusSinceLap);
+        return inputs.TrackStatus switch
+        {
+            TrackStatus.SafetyCar => (SimTrackStatus.SafetyCar, Math.Max(1, ((Circuit.SafetyCarLapsMin + Circuit.SafetyCarLapsMax + 1) / 2) - elapsed)),
+            TrackStatus.VirtualSafetyCar => (SimTrackStatus.Vsc, Math.Max(1, ((Circuit.VscLapsMin + Circuit.VscLapsMax + 1) / 2) - elapsed)),
+            _ => (SimTrackStatus.Green, 0),
+        };
+    }
+
+    private StrategyPlanView Unavailable(LiveState live, PlanReason reason, string why) => new()
+    {
+        Car = _key,
+        AfterLap = live.LeaderLap,
+        TotalLaps = live.TotalLaps,
+        TrackStatus = live.TrackStatus,
+        Reason = reason,
+        ComputedAt = time.GetUtcNow(),
+        ElapsedMilliseconds = 0,
+        CircuitModel = CircuitModelName,
+        Unavailable = why,
+    };
+
+    private StrategyPlanView Unavailable(RaceSnapshot snapshot, TrackStatus trackStatus, PlanReason reason, string why) =>
+        Unavailable(new LiveState { LeaderLap = snapshot.LapsCompleted, TotalLaps = snapshot.TotalLaps, TrackStatus = trackStatus }, reason, why);
+
+    private ISessionGrain Session() => GrainFactory.GetGrain<ISessionGrain>(_key.Session.ToString());
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Car}: strategy plan ({Reason}) failed")]
+    private partial void LogPlanFailed(Exception error, CarKey car, PlanReason reason);
+
+    private sealed record LiveState
+    {
+        public required TrackStatus TrackStatus { get; init; }
+
+        public required int LeaderLap { get; init; }
+
+        public required int TotalLaps { get; init; }
+
+        public RaceSnapshot? Snapshot { get; init; }
+
+        public string? Unavailable { get; init; }
+
+        public bool RaceOver { get; init; }
+    }
+}
