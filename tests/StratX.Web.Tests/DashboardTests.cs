@@ -1,0 +1,157 @@
+using System.IO.Compression;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using StratX.Tests;
+
+namespace StratX.Web.Tests;
+
+/// <summary>The dashboard in Debian's Chromium against the real server replaying real races.</summary>
+[Trait("Category", "Browser")]
+public class DashboardTests(DashboardServer server) : IClassFixture<DashboardServer>
+{
+    private const string TowerRows = "[data-testid=tower-row]";
+
+    [Fact]
+    public async Task A_live_replay_fills_every_view_at_both_sizes_and_the_tower_ends_in_the_server_classification()
+    {
+        DashboardServer.SkipWithoutChromium();
+        const string session = "web-live";
+        // Bahrain 2023: catch up to lap 50, then play the last laps at 20× (a lap every ~5 s) with car data.
+        await server.StartReplayAsync("2023-bahrain-race", session, "20", paceFromLap: 50);
+        var (page, errors) = await server.OpenAsync($"/?session={session}");
+
+        await WaitForRows(page, 20);
+        var before = await TowerText(page);
+        await WaitUntil(async () => await TowerText(page) != before, "the tower did not change during the replay");
+        await page.Locator("#gap-chart canvas").First.WaitForAsync();
+        await Screenshot(page, "race", 1920);
+        await AssertAccessible(page, "race");
+
+        await page.Locator($"{TowerRows}[data-driver=VER]").ClickAsync();
+        await page.Locator("#lap-chart canvas").First.WaitForAsync();
+        await page.Locator("#telemetry-chart canvas").First.WaitForAsync();
+        var gauges = await page.Locator("#gauges").InnerTextAsync();
+        await WaitUntil(async () => await page.Locator("#gauges").InnerTextAsync() != gauges, "the car's telemetry did not move");
+        Assert.Contains("Max Verstappen", await page.Locator("#car-title").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("view=car", page.Url, StringComparison.Ordinal);
+        await Screenshot(page, "car", 1920);
+        await AssertAccessible(page, "car");
+
+        await page.Locator("#tab-strategy").ClickAsync();
+        var recommendation = page.Locator("[data-testid=strategy-recommendation]");
+        await recommendation.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+        Assert.Matches(@"\d+%", await page.Locator(".confidence span").InnerTextAsync());
+        Assert.True(await page.Locator("table.candidates tbody tr").CountAsync() > 0);
+        Assert.Equal(20, await page.Locator("table.candidates tbody tr").First.Locator(".dist span").CountAsync());
+        await Screenshot(page, "strategy", 1920);
+        await AssertAccessible(page, "strategy");
+
+        await page.SetViewportSizeAsync(1280, 720);
+        foreach (var view in new[] { "race", "car", "strategy" })
+        {
+            await page.Locator($"#tab-{view}").ClickAsync();
+            await page.WaitForTimeoutAsync(300);
+            await Screenshot(page, view, 1280);
+        }
+
+        await WaitUntil(async () => (await server.GetAsync($"/api/v1/sessions/{session}")).GetProperty("ingestion").GetProperty("isFinished").GetBoolean(), "the replay did not finish", TimeSpan.FromMinutes(3));
+        var classification = await server.GetAsync($"/api/v1/sessions/{session}/classification");
+        var expected = classification.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("driverCode").GetString()!).ToList();
+        await WaitUntil(async () => (await TowerOrder(page)).SequenceEqual(expected), "the tower's final order differs from the server's classification");
+        Assert.Equal(20, expected.Count);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task After_the_server_restarts_the_page_reconnects_and_shows_the_current_state_again()
+    {
+        DashboardServer.SkipWithoutChromium();
+        const string session = "web-restart";
+        await server.StartReplayAsync("2021-22-abu-dhabi-grand-prix", session, "max", includeTelemetry: false);
+        var (page, _) = await server.OpenAsync($"/?session={session}", 1280, 720);
+        // 19 cars: Mazepin withdrew before the start.
+        await WaitForRows(page, 19);
+
+        await server.StopServerAsync();
+        await WaitUntil(async () => await page.Locator("#connection").InnerTextAsync() != "Live", "the page did not notice the server going away");
+        await server.StartServerAsync();
+        // The embedded server keeps its state in memory: the session comes back when it is replayed again.
+        await server.StartReplayAsync("2021-22-abu-dhabi-grand-prix", session, "max", includeTelemetry: false);
+
+        await WaitUntil(async () => await page.Locator("#connection").InnerTextAsync() == "Live", "the page did not reconnect");
+        await WaitUntil(async () => (await server.GetAsync($"/api/v1/sessions/{session}")).GetProperty("ingestion").GetProperty("isFinished").GetBoolean(), "the second replay did not finish");
+        var classification = await server.GetAsync($"/api/v1/sessions/{session}/classification");
+        var expected = classification.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("driverCode").GetString()!).ToList();
+        await WaitUntil(async () => (await TowerOrder(page)).SequenceEqual(expected), "after reconnecting the tower does not show the current classification");
+    }
+
+    [Fact]
+    public void The_built_dashboard_is_served_from_wwwroot_and_its_javascript_is_within_300_kB_gzip()
+    {
+        var wwwroot = Path.Combine(RepoPaths.Root, "src", "StratX.Server", "wwwroot");
+        var index = File.ReadAllText(Path.Combine(wwwroot, "index.html"));
+        var scripts = Directory.GetFiles(Path.Combine(wwwroot, "assets"), "*.js");
+        Assert.NotEmpty(scripts);
+        Assert.All(scripts, s => Assert.Contains($"assets/{Path.GetFileName(s)}", index, StringComparison.Ordinal));
+
+        long gzipped = 0;
+        foreach (var script in scripts)
+        {
+            using var buffer = new MemoryStream();
+            using (var gzip = new GZipStream(buffer, CompressionLevel.SmallestSize, leaveOpen: true))
+            {
+                gzip.Write(File.ReadAllBytes(script));
+            }
+
+            gzipped += buffer.Length;
+        }
+
+        Assert.InRange(gzipped, 1, 300 * 1024);
+    }
+
+    private static async Task WaitForRows(IPage page, int count) =>
+        await WaitUntil(async () => await page.Locator(TowerRows).CountAsync() == count, $"the tower did not show {count} rows");
+
+    private static async Task<string> TowerText(IPage page) => await page.Locator("#tower-body").InnerTextAsync();
+
+    private static async Task<IReadOnlyList<string>> TowerOrder(IPage page) =>
+        await page.Locator(TowerRows).EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.driver)");
+
+    private static async Task Screenshot(IPage page, string view, int width)
+    {
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(DashboardServer.ScreenshotFolder, $"{view}-{width}.png") });
+        var overflow = await page.EvaluateAsync<string[]>(
+            """
+            () => {
+              const bad = [];
+              const root = document.documentElement;
+              if (root.scrollWidth > root.clientWidth + 1 || root.scrollHeight > root.clientHeight + 1) bad.push('page');
+              for (const el of document.querySelectorAll('body *')) {
+                if (!(el instanceof HTMLElement) || el.offsetParent === null || el.clientWidth === 0) continue;
+                const style = getComputedStyle(el);
+                if (style.overflowX === 'visible' && el.scrollWidth > el.clientWidth + 1 && style.display !== 'inline') bad.push(`${el.tagName.toLowerCase()}#${el.id}.${el.className}`);
+              }
+              return bad.slice(0, 10);
+            }
+            """);
+        Assert.True(overflow.Length == 0, $"{view} at {width}px overflows: {string.Join(", ", overflow)}");
+    }
+
+    private static async Task AssertAccessible(IPage page, string view)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help} ({v.Nodes.Length} nodes: {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))})").ToList();
+        Assert.True(serious.Count == 0, $"{view}: {string.Join("; ", serious)}");
+    }
+
+    private static async Task WaitUntil(Func<Task<bool>> condition, string failure, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(90);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(waited.Elapsed < limit, failure);
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
+}

@@ -1,0 +1,620 @@
+import "./style.css";
+import type uPlot from "uplot";
+import { LiveChart } from "./charts";
+import { compoundLetter, compoundName, escapeHtml, gap, gapSeconds, lapTime, percent, teamColour, trackStatusText } from "./format";
+import { LiveConnection, type ConnectionState } from "./live";
+import type {
+  CarView, CatalogRace, Classification, ClassificationRow, LapRecord, RaceControlView, SessionListItem, SessionSnapshot,
+  SessionSummary, StintView, StrategyPlanView, TelemetrySample, TrackStatus, WeatherView,
+} from "./types";
+
+type View = "race" | "car" | "strategy";
+type Alert = { key: string; kind: string; text: string; at: number };
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const TELEMETRY_WINDOW = 240;
+
+/** Everything the page knows about the session it shows; filled by the join snapshot and kept by updates. */
+const state = {
+  session: null as string | null,
+  car: null as string | null,
+  view: "race" as View,
+  summary: null as SessionSummary | null,
+  classification: null as Classification | null,
+  trackStatus: "unknown" as TrackStatus,
+  weather: null as WeatherView | null,
+  raceControl: [] as RaceControlView[],
+  cars: new Map<string, CarView>(),
+  laps: new Map<string, Map<number, LapRecord>>(),
+  stints: new Map<string, Map<number, StintView>>(),
+  telemetry: [] as TelemetrySample[],
+  plans: new Map<string, StrategyPlanView>(),
+  alerts: [] as Alert[],
+  connection: "connecting" as ConnectionState,
+};
+
+const dirty = new Set<string>();
+function touch(...parts: string[]): void {
+  for (const p of parts) dirty.add(p);
+}
+
+// ---------------------------------------------------------------------------------------------- routing
+
+function readUrl(): void {
+  const q = new URLSearchParams(location.search);
+  state.session = q.get("session");
+  state.car = q.get("car");
+  const view = q.get("view");
+  state.view = view === "car" || view === "strategy" ? view : "race";
+}
+
+function writeUrl(): void {
+  const q = new URLSearchParams();
+  if (state.session) q.set("session", state.session);
+  if (state.car) q.set("car", state.car);
+  if (state.view !== "race") q.set("view", state.view);
+  const url = `${location.pathname}${q.size ? `?${q}` : ""}`;
+  if (url !== `${location.pathname}${location.search}`) history.pushState(null, "", url);
+}
+
+// ---------------------------------------------------------------------------------------------- data in
+
+const live = new LiveConnection(
+  (s) => {
+    state.connection = s;
+    touch("header");
+  },
+  (snapshot) => void resync(snapshot),
+);
+
+async function getJson<T>(url: string): Promise<T | null> {
+  const response = await fetch(url);
+  return response.ok ? ((await response.json()) as T) : null;
+}
+
+/** A (re)join: replace what the page knew with the session's current state. */
+async function resync(snapshot: SessionSnapshot): Promise<void> {
+  state.summary = snapshot.session ?? null;
+  state.classification = snapshot.classification;
+  state.trackStatus = snapshot.session?.trackStatus ?? "unknown";
+  state.weather = snapshot.session?.weather ?? null;
+  state.raceControl = [...(snapshot.session?.raceControl ?? [])].slice(-60);
+  state.laps.clear();
+  state.stints.clear();
+  state.telemetry = [];
+  touch("header", "tower", "race", "car", "strategy", "alerts");
+  if (!state.session) return;
+  const session = state.session;
+  // The history behind the charts: every car's laps so far (updates bring the rest).
+  await Promise.all(
+    snapshot.classification.rows.map(async (row) => {
+      const laps = await getJson<LapRecord[]>(`/api/v1/sessions/${session}/cars/${row.car}/laps`);
+      if (laps && state.session === session) {
+        const map = lapsOf(row.car);
+        for (const lap of laps) map.set(lap.lapNumber, lap);
+      }
+    }),
+  );
+  touch("race", "car");
+  await selectCar(state.car, false);
+}
+
+function lapsOf(car: string): Map<number, LapRecord> {
+  let map = state.laps.get(car);
+  if (!map) state.laps.set(car, (map = new Map()));
+  return map;
+}
+
+live.on<{ classification: Classification }>("classification", (u) => {
+  state.classification = u.classification;
+  touch("tower", "header");
+});
+live.on<{ car: CarView }>("car", (u) => {
+  const car = u.car.key.split("/").pop()!;
+  state.cars.set(car, u.car);
+  if (u.car.lastLap) {
+    lapsOf(car).set(u.car.lastLap.lapNumber, u.car.lastLap);
+    touch("race");
+  }
+  if (car === state.car) touch("car");
+});
+live.on<{ stint: StintView }>("stint", (u) => {
+  const car = u.stint.car.split("/").pop()!;
+  let map = state.stints.get(car);
+  if (!map) state.stints.set(car, (map = new Map()));
+  map.set(u.stint.number, u.stint);
+  if (car === state.car) touch("car");
+  checkCliff(car, u.stint);
+});
+live.on<{ car: string; sample: TelemetrySample }>("telemetry", (u) => {
+  if (u.car !== state.car) return;
+  state.telemetry.push(u.sample);
+  if (state.telemetry.length > TELEMETRY_WINDOW) state.telemetry.splice(0, state.telemetry.length - TELEMETRY_WINDOW);
+  touch("telemetry");
+});
+live.on<{ status: TrackStatus; lap?: number }>("trackStatus", (u) => {
+  const was = state.trackStatus;
+  state.trackStatus = u.status;
+  if (u.status !== was && (u.status === "safetyCar" || u.status === "virtualSafetyCar" || u.status === "red")) {
+    raise(`track-${u.status}-${u.lap ?? ""}`, "track", `${trackStatusText[u.status]}${u.lap ? ` on lap ${u.lap}` : ""}`);
+  }
+  touch("header");
+});
+live.on<{ message: RaceControlView }>("raceControl", (u) => {
+  state.raceControl.push(u.message);
+  if (state.raceControl.length > 60) state.raceControl.shift();
+  touch("race");
+});
+live.on<{ weather: WeatherView }>("weather", (u) => {
+  state.weather = u.weather;
+  touch("header");
+});
+live.on<{ phase: SessionSummary["phase"]; leaderLap: number; race?: SessionSummary["race"]; trackStatus: TrackStatus; ingestion?: SessionSummary["ingestion"] }>("session", (u) => {
+  if (state.summary) {
+    state.summary = { ...state.summary, phase: u.phase, leaderLap: u.leaderLap, race: u.race ?? state.summary.race, ingestion: u.ingestion ?? state.summary.ingestion };
+  }
+  touch("header");
+});
+live.on<{ plan: StrategyPlanView }>("strategy", (u) => {
+  const car = u.plan.car.split("/").pop()!;
+  state.plans.set(car, u.plan);
+  checkPlan(car, u.plan);
+  if (car === state.car) touch("strategy");
+});
+
+// ---------------------------------------------------------------------------------------------- alerts
+
+function raise(key: string, kind: string, text: string): void {
+  if (state.alerts.some((a) => a.key === key)) return;
+  state.alerts.unshift({ key, kind, text, at: Date.now() });
+  state.alerts.length = Math.min(state.alerts.length, 30);
+  touch("alerts");
+}
+
+function driver(car: string): string {
+  return state.classification?.rows.find((r) => r.car === car)?.driverCode ?? car;
+}
+
+/**
+ * Rule-based until the degradation model is served: the stint's last two clean laps both 1.5 s (and three
+ * standard errors) above its fitted line. More than 8 s off is not tyres but traffic, a neutralisation or an
+ * incident, so it does not count.
+ */
+function checkCliff(car: string, stint: StintView): void {
+  const fit = stint.degradation;
+  const clean = stint.laps.filter((l) => l.isClean && l.fuelCorrectedLapTime != null);
+  if (!fit || fit.laps < 5 || clean.length < 2) return;
+  const excess = clean.slice(-2).map((l) => l.fuelCorrectedLapTime! - (fit.interceptSeconds + fit.slopeSecondsPerLap * l.tyreAge));
+  const threshold = Math.max(1.5, 3 * fit.standardError);
+  if (excess.every((e) => e > threshold && e < 8)) {
+    const last = clean[clean.length - 1];
+    raise(`cliff-${car}-${stint.number}`, "cliff", `${driver(car)}: tyre cliff? laps ${clean[clean.length - 2].lapNumber}–${last.lapNumber} ${Math.min(...excess).toFixed(1)}+ s off the stint's ${compoundName[stint.compound].toLowerCase()} line (rule)`);
+  }
+}
+
+function checkPlan(car: string, plan: StrategyPlanView): void {
+  if (plan.unavailable) return;
+  if (plan.nextStop && plan.nextStop.firstLap <= plan.afterLap + 1) {
+    raise(`window-${car}-${plan.nextStop.firstLap}`, "window", `${driver(car)}: pit window open (L${plan.nextStop.firstLap}–${plan.nextStop.lastLap}, ${compoundName[plan.nextStop.compound]})`);
+  }
+  const behind = plan.versusCarBehind;
+  if (behind && behind.aheadIfStayOut < 0.5 && behind.aheadIfBoxNow >= 0.5) {
+    raise(`undercut-${car}-${behind.rival}-${plan.afterLap}`, "undercut", `${driver(car)}: undercut threat from ${driver(behind.rival)} (ahead after stops ${percent(behind.aheadIfStayOut)} if staying out)`);
+  }
+  if (plan.neutralisation?.recommendBox) {
+    raise(`box-${car}-${plan.afterLap}`, "track", `${driver(car)}: box now under the ${trackStatusText[plan.neutralisation.status].toLowerCase()} (${percent(plan.neutralisation.boxNowBetter)} of races better)`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- actions
+
+async function selectCar(car: string | null, push = true): Promise<void> {
+  state.car = car;
+  state.telemetry = [];
+  if (push) writeUrl();
+  touch("tower", "car", "strategy", "telemetry", "tabs");
+  if (!car || !state.session) return;
+  const session = state.session;
+  const [view, stints] = await Promise.all([
+    getJson<CarView>(`/api/v1/sessions/${session}/cars/${car}`),
+    getJson<StintView[]>(`/api/v1/sessions/${session}/cars/${car}/stints`),
+  ]);
+  if (view) state.cars.set(car, view);
+  if (stints) state.stints.set(car, new Map(stints.map((s) => [s.number, s])));
+  touch("car");
+  // Asking for the plan makes the server plan this car from now on; plans then arrive on the hub.
+  const response = await fetch(`/api/v1/sessions/${session}/cars/${car}/strategy?wait=0`);
+  if (response.status === 200) state.plans.set(car, (await response.json()) as StrategyPlanView);
+  touch("strategy");
+}
+
+function selectView(view: View): void {
+  state.view = view;
+  if (view !== "race" && !state.car) state.car = state.classification?.rows[0]?.car ?? null;
+  writeUrl();
+  void selectCar(state.car, false);
+  touch("tabs", "race", "car", "strategy", "telemetry");
+}
+
+async function openSession(id: string | null): Promise<void> {
+  state.session = id;
+  state.car = null;
+  state.plans.clear();
+  state.alerts = [];
+  state.cars.clear();
+  state.classification = null;
+  state.summary = null;
+  writeUrl();
+  touch("header", "tower", "race", "car", "strategy", "alerts", "tabs", "sessions");
+  await live.join(id);
+  await loadSessions();
+}
+
+async function loadSessions(): Promise<void> {
+  const [sessions, races] = await Promise.all([getJson<SessionListItem[]>("/api/v1/sessions"), getJson<CatalogRace[]>("/api/v1/races")]);
+  const select = $<HTMLSelectElement>("session-select");
+  select.innerHTML = `<option value="">Choose a session…</option>` +
+    (sessions ?? []).map((s) => `<option value="${escapeHtml(s.id)}">${escapeHtml(s.name)} (${escapeHtml(s.id)})</option>`).join("");
+  select.value = state.session ?? "";
+  const raceSelect = $<HTMLSelectElement>("race-select");
+  if (raceSelect.options.length === 0 && races) {
+    raceSelect.innerHTML = races.map((r) => `<option value="${escapeHtml(r.id)}">${escapeHtml(r.name)}</option>`).join("");
+  }
+}
+
+async function startReplay(): Promise<void> {
+  const race = $<HTMLSelectElement>("race-select").value;
+  const speed = $<HTMLSelectElement>("speed-select").value;
+  const response = await fetch("/api/v1/sessions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ race, speed }) });
+  const body = await response.json();
+  if (!response.ok) {
+    $("replay-error").textContent = body.detail ?? "The replay could not start.";
+    return;
+  }
+  $("replay-error").textContent = "";
+  await openSession(body.session.split("/").pop());
+}
+
+async function compareWhatIf(event: SubmitEvent): Promise<void> {
+  event.preventDefault();
+  if (!state.session || !state.car) return;
+  const form = event.target as HTMLFormElement;
+  const candidates = [0, 1, 2].map((i) => {
+    const stops = [0, 1].flatMap((j) => {
+      const lap = Number((form.elements.namedItem(`lap-${i}-${j}`) as HTMLInputElement).value);
+      const compound = (form.elements.namedItem(`compound-${i}-${j}`) as HTMLSelectElement).value;
+      return lap > 0 ? [{ lap, compound }] : [];
+    });
+    return { stops };
+  });
+  const out = $("whatif-result");
+  out.textContent = "Simulating…";
+  const response = await fetch(`/api/v1/sessions/${state.session}/cars/${state.car}/strategy/compare`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ candidates, runs: 2000 }),
+  });
+  const body = await response.json();
+  if (!response.ok) {
+    const errors = body.errors ? Object.values(body.errors as Record<string, string[]>).flat() : [body.detail];
+    out.innerHTML = `<p class="error" role="alert">${errors.map((e) => escapeHtml(String(e))).join("<br>")}</p>`;
+    return;
+  }
+  out.innerHTML = candidateTable(body.candidates, `What-if after lap ${body.afterLap}, ${body.runs} races each`);
+}
+
+// ---------------------------------------------------------------------------------------------- rendering
+
+const towerRows = new Map<string, HTMLTableRowElement>();
+
+function renderHeader(): void {
+  const c = state.classification;
+  const race = state.summary?.race;
+  $("race-name").textContent = race ? race.name : state.session ? state.session : "No session";
+  const total = c?.scheduledLaps ?? race?.scheduledLaps;
+  $("lap-counter").textContent = c && c.leaderLap > 0 ? `Lap ${Math.min(c.leaderLap + (c.phase === "running" ? 1 : 0), total ?? 999)}${total ? ` / ${total}` : ""}` : "";
+  const phase = c?.phase ?? state.summary?.phase;
+  const banner = $("track-banner");
+  const status = phase === "chequered" || phase === "ended" ? "chequered" : state.trackStatus;
+  const text = status === "chequered" ? "Chequered flag" : trackStatusText[state.trackStatus];
+  banner.dataset.status = status;
+  banner.textContent = text;
+  banner.hidden = !text;
+  const w = state.weather;
+  $("weather").textContent = w
+    ? `Air ${w.airTemperature?.toFixed(1) ?? "–"}°C · Track ${w.trackTemperature?.toFixed(1) ?? "–"}°C${w.rainfall ? " · Rain" : ""}${w.windSpeed != null ? ` · Wind ${w.windSpeed.toFixed(1)} m/s` : ""}`
+    : "";
+  const conn = $("connection");
+  conn.dataset.state = state.connection;
+  conn.textContent = { connecting: "Connecting", live: "Live", reconnecting: "Reconnecting", offline: "Offline" }[state.connection];
+}
+
+function renderTower(): void {
+  const body = $("tower-body");
+  const rows = state.classification?.rows ?? [];
+  const seen = new Set<string>();
+  rows.forEach((row, index) => {
+    seen.add(row.car);
+    let tr = towerRows.get(row.car);
+    if (!tr) {
+      tr = document.createElement("tr");
+      tr.dataset.testid = "tower-row";
+      tr.tabIndex = 0;
+      tr.addEventListener("click", () => void selectCar(row.car).then(() => state.view === "race" && selectView("car")));
+      tr.addEventListener("keydown", (e) => {
+        if (e.key === "Enter") void selectCar(row.car).then(() => state.view === "race" && selectView("car"));
+      });
+      towerRows.set(row.car, tr);
+    }
+    if (body.children[index] !== tr) body.insertBefore(tr, body.children[index] ?? null);
+    const html = towerRow(row, index);
+    if (tr.dataset.html !== html) {
+      tr.innerHTML = html;
+      tr.dataset.html = html;
+    }
+    tr.dataset.driver = row.driverCode;
+    tr.setAttribute("aria-selected", String(row.car === state.car));
+    tr.classList.toggle("selected", row.car === state.car);
+    tr.classList.toggle("out", stopped(row));
+  });
+  for (const [car, tr] of towerRows) {
+    if (!seen.has(car)) {
+      tr.remove();
+      towerRows.delete(car);
+    }
+  }
+  $("tower-empty").hidden = rows.length > 0;
+}
+
+/** The server calls a car retired once the session has ended; a car three laps behind the leader's count has stopped. */
+function stopped(row: ClassificationRow): boolean {
+  const leader = state.classification?.leaderLap ?? 0;
+  return row.status === "retired" || (state.classification?.phase === "running" && leader - row.laps >= 3);
+}
+
+function towerRow(row: ClassificationRow, index: number): string {
+  const car = state.cars.get(row.car);
+  const outLap = car?.lastLap?.pitOut && !car.inPit;
+  const flag = row.status === "inPit" ? `<span class="flag pit">PIT</span>` : outLap ? `<span class="flag out">OUT</span>` : stopped(row) ? `<span class="flag ret">RET</span>` : "";
+  return `<td class="pos">${row.position}</td>` +
+    `<td class="drv"><span class="team" style="background:${teamColour(row.team)}"></span><span class="code">${escapeHtml(row.driverCode)}</span>${flag}</td>` +
+    `<td class="num">${index === 0 ? (row.laps > 0 ? `L${row.laps}` : "") : gap(row.gapToLeader)}</td>` +
+    `<td class="num">${index === 0 ? "" : gap(row.interval)}</td>` +
+    `<td class="num">${lapTime(row.lastLapTime)}</td>` +
+    `<td class="tyre"><span class="compound ${row.compound}" title="${compoundName[row.compound]}">${compoundLetter[row.compound]}</span>${row.tyreAge ?? ""}</td>` +
+    `<td class="num">${row.stops}</td>`;
+}
+
+let gapChart: LiveChart | null = null;
+let gapCars: string[] = [];
+
+function renderRace(): void {
+  const rows = state.classification?.rows ?? [];
+  const cars = rows.map((r) => r.car);
+  if (!gapChart || cars.join() !== gapCars.join()) {
+    $("gap-chart").innerHTML = "";
+    gapCars = cars;
+    gapChart = cars.length
+      ? new LiveChart($("gap-chart"), rows.map((r) => ({ label: r.driverCode, colour: teamColour(r.team), width: 1.25 })), { xLabel: "Lap", yLabel: "Gap to leader (s)", invertY: true })
+      : null;
+  }
+  if (gapChart) {
+    const maxLap = Math.max(0, ...[...state.laps.values()].map((m) => Math.max(0, ...m.keys())));
+    const xs = Array.from({ length: maxLap }, (_, i) => i + 1);
+    const series = cars.map((car) => {
+      const laps = state.laps.get(car);
+      return xs.map((lap) => {
+        const l = laps?.get(lap);
+        const g = l?.position === 1 ? 0 : gapSeconds(l?.gapToLeader, 90);
+        return g == null || g > 200 ? null : g;
+      });
+    });
+    gapChart.setData([xs, ...series] as uPlot.AlignedData);
+  }
+  $("race-control").innerHTML = [...state.raceControl].reverse().slice(0, 40)
+    .map((m) => `<li><span class="lap">${m.lap ? `L${m.lap}` : ""}</span> ${m.flag ? `<span class="rc-flag">${escapeHtml(m.flag)}</span> ` : ""}${escapeHtml(m.message)}</li>`)
+    .join("") || `<li class="muted">No messages yet.</li>`;
+  renderRejoin();
+}
+
+/** Where the selected (or leading) car would rejoin if it stopped now: the cars around its gap plus the pit loss. */
+function renderRejoin(): void {
+  const rows = state.classification?.rows ?? [];
+  const car = state.car ?? rows[0]?.car;
+  const me = rows.find((r) => r.car === car);
+  const out = $("rejoin");
+  if (!me || rows.length < 2) {
+    out.textContent = "Select a car to see where it would rejoin after a stop now.";
+    return;
+  }
+  const pitLoss = 22;
+  const mine = (me.position === 1 ? 0 : gapSeconds(me.gapToLeader, 90) ?? 0) + pitLoss;
+  const others = rows.filter((r) => r.car !== car && r.status !== "retired").map((r) => ({ r, g: r.position === 1 ? 0 : gapSeconds(r.gapToLeader, 90) ?? 0 }));
+  const ahead = others.filter((o) => o.g <= mine).sort((a, b) => b.g - a.g)[0];
+  const behind = others.filter((o) => o.g > mine).sort((a, b) => a.g - b.g)[0];
+  const position = others.filter((o) => o.g <= mine).length + 1;
+  out.innerHTML = `${escapeHtml(me.driverCode)} boxing now (≈${pitLoss} s pit loss) rejoins <strong>P${position}</strong>` +
+    (ahead ? `, ${(mine - ahead.g).toFixed(1)} s behind ${escapeHtml(ahead.r.driverCode)}` : "") +
+    (behind ? `, ${(behind.g - mine).toFixed(1)} s ahead of ${escapeHtml(behind.r.driverCode)}` : "") +
+    (behind && behind.g - mine < 1.5 ? ` — <span class="warn">traffic</span>` : "");
+}
+
+let lapChart: LiveChart | null = null;
+let stintChart: LiveChart | null = null;
+let telemetryChart: LiveChart | null = null;
+
+function renderCar(): void {
+  const car = state.car;
+  const view = car ? state.cars.get(car) : undefined;
+  const row = state.classification?.rows.find((r) => r.car === car);
+  $("car-title").innerHTML = car
+    ? `<span class="team" style="background:${teamColour(row?.team ?? view?.team)}"></span>${escapeHtml(view?.driverName ?? row?.driverName ?? car)} <span class="muted">#${escapeHtml(car)} · ${escapeHtml(row?.team ?? view?.team ?? "")}</span>`
+    : "Select a car in the tower";
+  $("car-stats").innerHTML = view
+    ? [
+        ["Position", view.position ? `P${view.position}` : "–"],
+        ["Last lap", lapTime(view.lastLap?.lapTime) || "–"],
+        ["Best lap", lapTime(view.bestLap?.lapTime) || "–"],
+        ["Pace (5 clean)", lapTime(view.rollingPace) || "–"],
+        ["vs field", view.paceDeltaToField != null ? `${view.paceDeltaToField > 0 ? "+" : ""}${view.paceDeltaToField.toFixed(3)} s` : "–"],
+        ["Tyre", view.currentStint ? `${compoundName[view.currentStint.compound]}, ${view.lastLap?.tyreAge ?? view.currentStint.tyreAgeAtStart} laps` : "–"],
+        ["Stops", String(view.stops.length)],
+        ["Predicted next lap", "not available yet"],
+      ].map(([k, v]) => `<div><dt>${k}</dt><dd>${escapeHtml(v)}</dd></div>`).join("")
+    : "";
+  if (!car) return;
+  const laps = [...(state.laps.get(car)?.values() ?? [])].sort((a, b) => a.lapNumber - b.lapNumber);
+  lapChart ??= new LiveChart($("lap-chart"), [{ label: "Lap time", colour: "#e6edf3", points: true }, { label: "Clean lap", colour: "#3fb950", points: true, width: 0 }], { xLabel: "Lap", yLabel: "Lap time", yFormat: (v) => lapTime(v) });
+  const clean = laps.filter((l) => l.isClean && l.lapTime);
+  const cap = clean.length ? Math.max(...clean.map((l) => l.lapTime!)) + 6 : 200;
+  lapChart.setData([laps.map((l) => l.lapNumber), laps.map((l) => (l.lapTime && l.lapTime < cap ? l.lapTime : null)), laps.map((l) => (l.isClean ? l.lapTime ?? null : null))] as uPlot.AlignedData);
+
+  const stints = [...(state.stints.get(car)?.values() ?? [])].sort((a, b) => a.number - b.number);
+  const stint = stints[stints.length - 1];
+  stintChart ??= new LiveChart($("stint-chart"), [{ label: "Fuel-corrected lap", colour: "#d29922", points: true, width: 0 }, { label: "Degradation fit", colour: "#58a6ff", width: 2 }], { xLabel: "Tyre age (laps)", yLabel: "Fuel-corrected (s)", yFormat: (v) => v.toFixed(1) });
+  if (stint) {
+    const points = stint.laps.filter((l) => l.fuelCorrectedLapTime != null && l.usedInFit);
+    const fit = stint.degradation;
+    stintChart.setData([points.map((l) => l.tyreAge), points.map((l) => l.fuelCorrectedLapTime!), points.map((l) => (fit ? fit.interceptSeconds + fit.slopeSecondsPerLap * l.tyreAge : null))] as uPlot.AlignedData);
+    $("stint-caption").textContent = `Stint ${stint.number} on ${compoundName[stint.compound].toLowerCase()}s: ` +
+      (fit ? `${fit.slopeSecondsPerLap >= 0 ? "+" : ""}${fit.slopeSecondsPerLap.toFixed(3)} s/lap over ${fit.laps} clean laps (R² ${fit.rSquared.toFixed(2)}); cliff marked by the rule alert until the degradation model is served.` : "too few clean laps for a fit yet.");
+  }
+}
+
+function renderTelemetry(): void {
+  if (state.view !== "car") return;
+  telemetryChart ??= new LiveChart(
+    $("telemetry-chart"),
+    [
+      { label: "Speed km/h", colour: "#58a6ff" },
+      { label: "Throttle %", colour: "#3fb950", scale: "y2" },
+      { label: "Brake", colour: "#f85149", scale: "y2" },
+      { label: "RPM/100", colour: "#a371f7" },
+    ],
+    { xLabel: "Samples (newest right)", yLabel: "km/h · rpm/100", y2Label: "%" },
+  );
+  const t = state.telemetry;
+  const valid = (v: number) => (v === 104 ? null : v);
+  telemetryChart.setData([t.map((_, i) => i), t.map((s) => s.speed), t.map((s) => valid(s.throttle)), t.map((s) => valid(s.brake)), t.map((s) => s.rpm / 100)] as uPlot.AlignedData);
+  const last = t[t.length - 1] ?? (state.car ? state.cars.get(state.car)?.latestTelemetry : null);
+  $("gauges").innerHTML = last
+    ? [["Speed", `${last.speed} km/h`], ["Gear", last.gear > 8 ? "–" : last.gear === 0 ? "N" : String(last.gear)], ["RPM", String(last.rpm)], ["Throttle", last.throttle === 104 ? "–" : `${last.throttle}%`], ["Brake", last.brake > 0 && last.brake !== 104 ? "ON" : "off"], ["DRS", [10, 12, 14].includes(last.drs) ? "OPEN" : last.drs === 8 ? "eligible" : "closed"]]
+        .map(([k, v]) => `<div><dt>${k}</dt><dd>${v}</dd></div>`).join("")
+    : `<p class="muted">No car data for this car yet.</p>`;
+}
+
+function candidateTable(candidates: StrategyPlanView["candidates"], caption: string): string {
+  const n = candidates[0]?.positionProbabilities.length ?? 20;
+  return `<table class="candidates"><caption>${escapeHtml(caption)}</caption><thead><tr><th scope="col">Strategy</th><th scope="col">E[pos]</th><th scope="col">Win</th><th scope="col">Podium</th><th scope="col">Points</th><th scope="col">Regret</th><th scope="col">Finishing position P1 → P${n}</th></tr></thead><tbody>` +
+    candidates.map((c) => {
+      const max = Math.max(...c.positionProbabilities, 0.0001);
+      const bars = c.positionProbabilities.map((p, i) => `<span style="height:${Math.max(1, Math.round((p / max) * 22))}px" title="P${i + 1}: ${percent(p, 1)}"></span>`).join("");
+      return `<tr><td>${escapeHtml(c.name)}</td><td class="num">${c.expectedPosition.toFixed(2)}</td><td class="num">${percent(c.win)}</td><td class="num">${percent(c.podium)}</td><td class="num">${percent(c.points)}</td><td class="num">${c.regret.toFixed(2)}</td><td><div class="dist" role="img" aria-label="finishing-position distribution of ${escapeHtml(c.name)}">${bars}</div></td></tr>`;
+    }).join("") + "</tbody></table>";
+}
+
+function undercutCard(title: string, u: StrategyPlanView["versusCarAhead"]): string {
+  if (!u) return `<div class="card"><h4>${title}</h4><p class="muted">No car there.</p></div>`;
+  return `<div class="card"><h4>${title}: ${escapeHtml(driver(u.rival))}</h4><p class="muted">P(ahead after both stop, lap ${u.comparedAfterLap})</p><dl class="trio"><div><dt>Box now</dt><dd>${percent(u.aheadIfBoxNow)}</dd></div><div><dt>Next lap</dt><dd>${percent(u.aheadIfBoxNextLap)}</dd></div><div><dt>Stay out</dt><dd>${percent(u.aheadIfStayOut)}</dd></div></dl></div>`;
+}
+
+function renderStrategy(): void {
+  const car = state.car;
+  const plan = car ? state.plans.get(car) : undefined;
+  const out = $("strategy-body");
+  if (!car) {
+    out.innerHTML = `<p class="muted">Select a car in the tower to plan its race.</p>`;
+    return;
+  }
+  if (!plan) {
+    out.innerHTML = `<p class="muted" data-testid="strategy-pending">Planning ${escapeHtml(driver(car))}… the first plan follows in a moment.</p>`;
+    return;
+  }
+  if (plan.unavailable) {
+    out.innerHTML = `<p class="notice" data-testid="strategy-unavailable">${escapeHtml(plan.unavailable)}</p>`;
+    return;
+  }
+  const best = plan.candidates[0];
+  const window = plan.nextStop
+    ? `Box between <strong>lap ${plan.nextStop.firstLap}</strong>${plan.nextStop.lastLap !== plan.nextStop.firstLap ? ` and <strong>lap ${plan.nextStop.lastLap}</strong>` : ""} for <span class="compound ${plan.nextStop.compound}">${compoundLetter[plan.nextStop.compound]}</span> ${compoundName[plan.nextStop.compound]}`
+    : "Stay out to the flag";
+  const neutral = plan.neutralisation
+    ? `<div class="card urgent"><h4>${trackStatusText[plan.neutralisation.status]}: ${plan.neutralisation.recommendBox ? "BOX NOW" : "STAY OUT"}</h4><p>Boxing now finishes better in ${percent(plan.neutralisation.boxNowBetter)} of races (E[pos] ${plan.neutralisation.boxNow.expectedPosition.toFixed(2)} vs ${plan.neutralisation.stayOut.expectedPosition.toFixed(2)} staying out).</p></div>`
+    : "";
+  out.innerHTML = `<div class="recommendation" data-testid="strategy-recommendation"><div><h3>${window}</h3><p class="muted">${escapeHtml(best?.name ?? "")} · E[pos] ${best?.expectedPosition.toFixed(2) ?? "–"} · after lap ${plan.afterLap}/${plan.totalLaps} · ${plan.candidatesEvaluated} strategies × ${plan.runsPerCandidate} races in ${Math.round(plan.elapsedMilliseconds)} ms${plan.searchPending ? " · full search running" : ""}</p></div><div class="confidence" title="share of simulated races in which this choice was best"><span>${percent(plan.confidence)}</span><small>confidence</small></div></div>` +
+    neutral +
+    `<div class="cards">${undercutCard("Versus car ahead", plan.versusCarAhead)}${undercutCard("Versus car behind", plan.versusCarBehind)}</div>` +
+    candidateTable(plan.candidates, `Best ${plan.candidates.length} strategies (simulated with the same incidents and noise)`);
+}
+
+function renderAlerts(): void {
+  $("alerts").innerHTML = state.alerts.length
+    ? state.alerts.map((a) => `<li class="alert ${a.kind}">${escapeHtml(a.text)}</li>`).join("")
+    : `<li class="muted">No alerts. Anomaly and safety-car probability alerts are not available yet.</li>`;
+}
+
+function renderTabs(): void {
+  for (const view of ["race", "car", "strategy"] as View[]) {
+    const tab = $(`tab-${view}`);
+    tab.setAttribute("aria-selected", String(state.view === view));
+    $(`view-${view}`).hidden = state.view !== view;
+  }
+  $("session-panel").hidden = !!state.session;
+}
+
+// ---------------------------------------------------------------------------------------------- frame loop
+
+/** Updates only mark what changed; each animation frame draws the marked parts once. */
+const frames = { count: 0, started: performance.now() };
+function frame(): void {
+  frames.count++;
+  if (dirty.size) {
+    const parts = new Set(dirty);
+    dirty.clear();
+    if (parts.has("tabs")) renderTabs();
+    if (parts.has("header")) renderHeader();
+    if (parts.has("tower")) renderTower();
+    if (parts.has("race") && state.view === "race") renderRace();
+    if ((parts.has("car") || parts.has("tabs")) && state.view === "car") renderCar();
+    if ((parts.has("telemetry") || parts.has("tabs")) && state.view === "car") renderTelemetry();
+    if ((parts.has("strategy") || parts.has("tabs")) && state.view === "strategy") renderStrategy();
+    if (parts.has("alerts")) renderAlerts();
+    if (parts.has("tower") && state.view === "race") renderRejoin();
+  }
+  requestAnimationFrame(frame);
+}
+
+declare global {
+  interface Window { stratx: { frames: typeof frames; state: typeof state } }
+}
+window.stratx = { frames, state };
+
+// ---------------------------------------------------------------------------------------------- start
+
+function wire(): void {
+  for (const view of ["race", "car", "strategy"] as View[]) $(`tab-${view}`).addEventListener("click", () => selectView(view));
+  $<HTMLSelectElement>("session-select").addEventListener("change", (e) => void openSession((e.target as HTMLSelectElement).value || null));
+  $("replay-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    void startReplay();
+  });
+  $("new-replay").addEventListener("click", () => void openSession(null));
+  $<HTMLFormElement>("whatif-form").addEventListener("submit", (e) => void compareWhatIf(e));
+  window.addEventListener("popstate", () => {
+    const before = state.session;
+    readUrl();
+    if (state.session !== before) void openSession(state.session);
+    else selectView(state.view);
+  });
+}
+
+readUrl();
+wire();
+touch("header", "tower", "tabs", "alerts", "race", "car", "strategy");
+requestAnimationFrame(frame);
+void (async () => {
+  await loadSessions();
+  await live.start();
+  await live.join(state.session);
+  if (state.car) await selectCar(state.car, false);
+})();
