@@ -1,6 +1,7 @@
 using System.Text.Json;
 using StratX.Domain.Events;
 using StratX.Domain.Identity;
+using StratX.Domain.Racing;
 using StratX.Ingestion.History;
 using StratX.Ingestion.OpenF1;
 using StratX.Ingestion.Replay;
@@ -128,6 +129,18 @@ public class BahrainOpenF1Tests(BahrainRecording bahrain) : IClassFixture<Bahrai
         Assert.IsType<SessionOpened>(session[0]);
         Assert.IsType<SessionEnded>(session[^1]);
         Assert.Single(session.OfType<RaceControlMessage>(), m => m.IsChequeredFlag);
+    }
+
+    [Fact]
+    public void The_vsc_of_the_history_tables_is_in_the_track_status_and_on_the_leaders_laps()
+    {
+        // virtual_safety_cars.csv: "2023 Bahrain Grand Prix,39,40,2", deployed during lap 39, withdrawn during lap 40.
+        var changes = bahrain.Events<TrackStatusChanged>().Select(c => (c.Status, c.Lap)).ToList();
+        var leaderLaps = bahrain.Events<LapCompleted>().Where(l => l.Position == 1).ToDictionary(l => l.LapNumber, l => l.TrackStatus);
+
+        Assert.Equal([(TrackStatus.Green, 1), (TrackStatus.VirtualSafetyCar, 39), (TrackStatus.Green, 40)], changes);
+        Assert.Equal(57, leaderLaps.Count);
+        Assert.All(leaderLaps, l => Assert.Equal(l.Key is 39 or 40 ? TrackStatus.VirtualSafetyCar : TrackStatus.Green, l.Value));
     }
 
     [Fact]

@@ -217,24 +217,13 @@ public sealed partial class FastF1Recording : IRaceRecording
         var worst = TrackStatus.Unknown;
         foreach (var digit in digits)
         {
-            if (TrackStatuses.TryParseDigit(digit, out var status) && Severity(status) > Severity(worst))
+            if (TrackStatuses.TryParseDigit(digit, out var status) && TrackStatusTimeline.Severity(status) > TrackStatusTimeline.Severity(worst))
             {
                 worst = status;
             }
         }
 
         return worst;
-
-        static int Severity(TrackStatus s) => s switch
-        {
-            TrackStatus.Red => 6,
-            TrackStatus.SafetyCar => 5,
-            TrackStatus.VirtualSafetyCar => 4,
-            TrackStatus.VirtualSafetyCarEnding => 3,
-            TrackStatus.Yellow => 2,
-            TrackStatus.Green => 1,
-            _ => 0,
-        };
     }
 
     private static bool IsKnownDriver(LapRow row, Dictionary<CarId, string> codes, string file, IRejectionSink rejections)

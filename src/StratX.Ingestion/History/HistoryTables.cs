@@ -17,11 +17,15 @@ public sealed class HistoryTables
     private readonly Dictionary<int, HistoryRace> _races;
     private readonly Dictionary<int, List<HistoryResult>> _results;
 
-    private HistoryTables(Dictionary<int, HistoryRace> races, Dictionary<int, List<HistoryResult>> results)
+    private HistoryTables(string folder, Dictionary<int, HistoryRace> races, Dictionary<int, List<HistoryResult>> results)
     {
+        Folder = folder;
         _races = races;
         _results = results;
     }
+
+    /// <summary>The folder the tables were read from; the neutralisation tables are read from it per race.</summary>
+    public string Folder { get; }
 
     public static HistoryTables Load(string folder) =>
         Loaded.GetOrAdd(Path.GetFullPath(folder), f => new Lazy<HistoryTables>(() => Read(f))).Value;
@@ -84,7 +88,7 @@ public sealed class HistoryTables
             .GroupBy(r => r.RaceId)
             .ToDictionary(g => g.Key, g => g.OrderBy(r => r.PositionOrder).ToList());
 
-        return new HistoryTables(races, results);
+        return new HistoryTables(folder, races, results);
     }
 
     private static List<T> ReadTable<T>(string folder, string file, Func<HistoryRow, T> map)

@@ -14,7 +14,9 @@ namespace StratX.Ingestion.OpenF1;
 /// A race recorded from the OpenF1 API: openf1_json/{laps,stints,weather}.json and car_data/driver_NN.csv.gz.
 /// The JSON files are read and checked when the recording is opened; car data is streamed while it is read.
 /// OpenF1 laps carry no positions or tyres: tyres come from stints.json, positions and gaps from the timing
-/// of every crossing, the entry list and names from the results history.
+/// of every crossing, the entry list and names from the results history. OpenF1 has no track status either:
+/// it comes from the history's safety car, VSC and red flag tables, placed on the leader's laps
+/// (<see cref="TrackStatusTimeline"/>), and each lap carries the most severe status in force while it was run.
 /// </summary>
 public sealed class OpenF1Recording : IRaceRecording
 {
@@ -27,7 +29,7 @@ public sealed class OpenF1Recording : IRaceRecording
     private readonly IRejectionSink _rejections;
     private readonly List<LapCompleted> _laps;
     private readonly List<CarEvent> _stintsAndStops;
-    private readonly List<SessionEvent> _weather;
+    private readonly List<SessionEvent> _sessionEvents;
     private readonly List<(CarId Car, string Path, string Name)> _carData;
     private readonly DateTimeOffset _openAt;
 
@@ -38,7 +40,7 @@ public sealed class OpenF1Recording : IRaceRecording
         DateTimeOffset raceStart,
         List<LapCompleted> laps,
         List<CarEvent> stintsAndStops,
-        List<SessionEvent> weather,
+        List<SessionEvent> sessionEvents,
         List<(CarId, string, string)> carData,
         DateTimeOffset openAt,
         IReadOnlyList<string> warnings)
@@ -49,7 +51,7 @@ public sealed class OpenF1Recording : IRaceRecording
         RaceStart = raceStart;
         _laps = laps;
         _stintsAndStops = stintsAndStops;
-        _weather = weather;
+        _sessionEvents = sessionEvents;
         _carData = carData;
         _openAt = openAt;
         Warnings = warnings;
@@ -108,6 +110,13 @@ public sealed class OpenF1Recording : IRaceRecording
         var laps = LapChecks.Apply(BuildLaps(rows, stints, rejections), rejections).Select(d => d.Lap).ToList();
         var raceStart = rows.Where(r => r.Lap == 1 && r.Start is not null).Select(r => r.Start!.Value).DefaultIfEmpty(firstStart).Min();
         var stintsAndStops = BuildStintsAndStops(rows, stints, raceStart);
+        var sessionEvents = new List<SessionEvent>(weather);
+        if (historyRace is not null && Neutralisations.Read(history!.Folder, historyRace.FullName, rejections, warnings) is { } neutralisations)
+        {
+            var changes = TrackStatusTimeline.Place(laps, raceStart, neutralisations, warnings);
+            laps = TrackStatusTimeline.Stamp(laps, changes);
+            sessionEvents.AddRange(changes);
+        }
 
         var carData = new List<(CarId, string, string)>();
         if (includeCarData)
@@ -135,12 +144,12 @@ public sealed class OpenF1Recording : IRaceRecording
             Entries = entries,
             Source = "OpenF1 (Apache-2.0)",
         };
-        return new OpenF1Recording(folder, rejections, race, raceStart, laps, stintsAndStops, weather, carData, openAt, warnings);
+        return new OpenF1Recording(folder, rejections, race, raceStart, laps, stintsAndStops, sessionEvents, carData, openAt, warnings);
     }
 
     public IEnumerable<SourceItem> Read(SessionKey session, CancellationToken cancellationToken = default)
     {
-        var events = RaceTimeline.Assemble(session, Race, _openAt, _laps, _stintsAndStops, _weather);
+        var events = RaceTimeline.Assemble(session, Race, _openAt, _laps, _stintsAndStops, _sessionEvents);
         var telemetry = _carData.Select(c => CarDataReader.Read(c.Path, c.Name, c.Car, _rejections, cancellationToken)).ToList();
         return TimelineMerge.Merge(events, telemetry);
     }
