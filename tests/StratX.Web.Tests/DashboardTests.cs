@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Text.Json;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using StratX.Tests;
@@ -83,6 +84,51 @@ public class DashboardTests(DashboardServer server) : IClassFixture<DashboardSer
         var classification = await server.GetAsync($"/api/v1/sessions/{session}/classification");
         var expected = classification.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("driverCode").GetString()!).ToList();
         await WaitUntil(async () => (await TowerOrder(page)).SequenceEqual(expected), "after reconnecting the tower does not show the current classification");
+    }
+
+    [Fact]
+    public async Task Replaying_the_2024_chinese_gp_shows_the_vsc_and_safety_car_banners_on_their_laps()
+    {
+        DashboardServer.SkipWithoutChromium();
+        const string session = "web-china";
+        // history/virtual_safety_cars.csv and safety_cars.csv: VSC deployed on lap 20 (green during lap 22), safety
+        // cars deployed on laps 24 (in on 27) and 27 (in on 32). Catch up to lap 17, then play at 60×.
+        await server.StartReplayAsync("2024-china-race", session, "60", paceFromLap: 17, includeTelemetry: false);
+        var (page, errors) = await server.OpenAsync($"/?session={session}", 1280, 720);
+        var seen = new List<(int Lap, string Status)>();
+        try
+        {
+            await WaitUntil(
+                async () =>
+                {
+                    var sample = await page.EvaluateAsync<JsonElement>("() => ({ lap: window.stratx.state.classification?.leaderLap ?? 0, status: document.getElementById('track-banner').hidden ? '' : document.getElementById('track-banner').dataset.status })");
+                    seen.Add((sample.GetProperty("lap").GetInt32(), sample.GetProperty("status").GetString()!));
+                    if (seen[^1].Status is "safetyCar" && seen.Count(s => s.Status == "safetyCar") == 1)
+                    {
+                        await Screenshot(page, "safety-car", 1280);
+                    }
+
+                    return seen[^1].Lap >= 33;
+                },
+                "the replay did not reach lap 33",
+                TimeSpan.FromMinutes(3));
+        }
+        finally
+        {
+            await server.Http.DeleteAsync($"/api/v1/sessions/{session}/replay", TestContext.Current.CancellationToken);
+        }
+
+        // Laps are those the leader has completed: a status deployed during lap D shows while D - 1 are complete.
+        var vsc = seen.Where(s => s.Status == "virtualSafetyCar").Select(s => s.Lap).ToList();
+        var safetyCar = seen.Where(s => s.Status == "safetyCar").Select(s => s.Lap).ToList();
+        Assert.NotEmpty(vsc);
+        Assert.All(vsc, lap => Assert.InRange(lap, 19, 22));
+        Assert.NotEmpty(safetyCar);
+        Assert.All(safetyCar, lap => Assert.InRange(lap, 23, 31));
+        Assert.Contains(safetyCar, lap => lap >= 28);
+        Assert.Contains(seen, s => s.Status == "green" && s.Lap >= 32);
+        Assert.DoesNotContain(seen, s => s.Lap <= 18 && s.Status is "safetyCar" or "virtualSafetyCar");
+        Assert.Empty(errors);
     }
 
     [Fact]
