@@ -6,24 +6,69 @@ namespace StratX.Grains.Planning;
 /// <summary>
 /// Runs simulations on the thread pool, never on a grain's scheduler, and at most
 /// <see cref="StrategyOptions.MaxConcurrentSimulations"/> at once per silo: each simulation already uses every
-/// core, so more at once would only slow them all. A run cancelled while it waits never starts.
+/// core, so more at once would only slow them all. Waiting runs start in order, and a question someone is
+/// waiting on (a what-if, a simulation request) goes before the background re-plans, which a busy race
+/// produces every lap. A run cancelled while it waits never starts.
 /// </summary>
-public sealed class SimulationScheduler(IOptions<StrategyOptions> options) : IDisposable
+public sealed class SimulationScheduler(IOptions<StrategyOptions> options)
 {
-    private readonly SemaphoreSlim _slots = new(Math.Max(1, options.Value.MaxConcurrentSimulations));
+    private readonly object _gate = new();
+    private readonly Queue<TaskCompletionSource> _interactive = new();
+    private readonly Queue<TaskCompletionSource> _background = new();
+    private readonly int _slots = Math.Max(1, options.Value.MaxConcurrentSimulations);
+    private int _running;
 
-    public async Task<T> RunAsync<T>(Func<CancellationToken, T> work, CancellationToken cancellationToken)
+    public async Task<T> RunAsync<T>(Func<CancellationToken, T> work, CancellationToken cancellationToken, bool interactive = false)
     {
-        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterAsync(interactive, cancellationToken).ConfigureAwait(false);
         try
         {
             return await Task.Run(() => work(cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _slots.Release();
+            Exit();
         }
     }
 
-    public void Dispose() => _slots.Dispose();
+    private Task EnterAsync(bool interactive, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource turn;
+        lock (_gate)
+        {
+            if (_running < _slots)
+            {
+                _running++;
+                return Task.CompletedTask;
+            }
+
+            turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            (interactive ? _interactive : _background).Enqueue(turn);
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            // A cancelled waiter stays queued but completed; Exit skips it.
+            cancellationToken.Register(() => turn.TrySetCanceled(cancellationToken));
+        }
+
+        return turn.Task;
+    }
+
+    private void Exit()
+    {
+        lock (_gate)
+        {
+            while (_interactive.TryDequeue(out var next) || _background.TryDequeue(out next))
+            {
+                if (next.TrySetResult())
+                {
+                    // The slot passes straight to the next waiter.
+                    return;
+                }
+            }
+
+            _running--;
+        }
+    }
 }

@@ -122,7 +122,8 @@ public sealed partial class StrategyPlannerGrain(
         {
             var outcomes = await scheduler.RunAsync(
                 token => Search.Compare(snapshot, _key.Car.Value, candidates, runs: request.Runs, seed: request.Seed, cancellationToken: token),
-                CancellationToken.None);
+                CancellationToken.None,
+                interactive: true);
             return new StrategyComparison
             {
                 Car = _key,

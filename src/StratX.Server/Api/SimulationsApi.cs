@@ -62,7 +62,8 @@ public static class SimulationsApi
         var started = Stopwatch.GetTimestamp();
         var result = await scheduler.RunAsync(
             token => Simulator.Run(snapshot!, strategies, new SimulationOptions { Runs = runs, Seed = seed, Cancellation = token }),
-            http.RequestAborted);
+            http.RequestAborted,
+            interactive: true);
         return TypedResults.Ok(new SimulationResponse(runs, seed, Stopwatch.GetElapsedTime(started).TotalMilliseconds, "typical-dry", result.Cars));
     }
 

@@ -98,12 +98,21 @@ public static class StrategyApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["candidates"] = [.. errors] }, title: "Invalid candidate strategies");
         }
 
-        var comparison = await grains.GetGrain<IStrategyPlannerGrain>(key.ToString()).Compare(new StrategyComparisonRequest
+        StrategyComparison comparison;
+        try
         {
-            Candidates = parsed,
-            Runs = request.Runs ?? 2_000,
-            Seed = request.Seed ?? 1,
-        });
+            comparison = await grains.GetGrain<IStrategyPlannerGrain>(key.ToString()).Compare(new StrategyComparisonRequest
+            {
+                Candidates = parsed,
+                Runs = request.Runs ?? 2_000,
+                Seed = request.Seed ?? 1,
+            });
+        }
+        catch (TimeoutException)
+        {
+            return TypedResults.Problem(detail: "The simulations did not finish in time; try again with fewer runs.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Simulation busy");
+        }
+
         if (comparison.Unavailable is { } why)
         {
             return TypedResults.Problem(detail: why, statusCode: StatusCodes.Status409Conflict, title: "The live race cannot be simulated now");
