@@ -19,7 +19,7 @@ public class StrategyPlannerTests(TwoSiloCluster cluster) : IClassFixture<TwoSil
         var planner = Planner(session, "33");
 
         // Following starts before the race: the first plan explains there is nothing to plan yet.
-        var before = await planner.GetPlan(TimeSpan.FromSeconds(30));
+        var before = await planner.GetPlan(TimeSpan.FromSeconds(20));
         Assert.NotNull(before);
         Assert.NotNull(before.Unavailable);
 

@@ -10,12 +10,13 @@ namespace StratX.Server.Api;
 /// <summary>A car's live strategy plan and what-if comparisons of the user's own strategies.</summary>
 public static class StrategyApi
 {
-    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
+    /// <summary>Below Orleans' 30 s response timeout, so a long wait ends in 202 rather than a timeout.</summary>
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(20);
 
     public static void MapStrategyApi(this RouteGroupBuilder sessions)
     {
         sessions.MapGet("/{sessionId}/cars/{car}/strategy", GetStrategy)
-            .WithSummary("The car's latest strategy plan: recommended pit window and compound with a confidence, candidate strategies with finishing-position distributions, undercut against the cars ahead and behind, safety-car reaction. The first request starts planning the car; it waits up to `wait` seconds (default 10) for the first plan.");
+            .WithSummary("The car's latest strategy plan: recommended pit window and compound with a confidence, candidate strategies with finishing-position distributions, undercut against the cars ahead and behind, safety-car reaction. The first request starts planning the car; it waits up to `wait` seconds (default 10, at most 20) for the first plan, else answers 202.");
         sessions.MapPost("/{sessionId}/cars/{car}/strategy/compare", Compare)
             .Accepts<CompareRequest>("application/json")
             .Produces<StrategyComparison>()
