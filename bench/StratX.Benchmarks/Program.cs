@@ -5,8 +5,17 @@ using StratX.Benchmarks;
 //   Settings in the StratX: namespace go to the server under test (e.g. --StratX:Ingestion:MaxInFlight 64).
 // dotnet run -c Release --project bench/StratX.Benchmarks -- montecarlo [--races N] [--repeats N] [--json]
 //   full-race Monte Carlo simulations from the 2023 Bahrain grid.
+// dotnet run -c Release --project bench/StratX.Benchmarks -- scoring [--races N] [--models DIR] [--json]
+//   every model scored for one car's lap, lap by lap through real 2021 races (latency percentiles).
 // dotnet run -c Release --project bench/StratX.Benchmarks -- strategy [--car N] [--repeats N] [--json]
 //   a strategy search for one car from the same grid.
+if (args.FirstOrDefault() == "scoring")
+{
+    var races = args.SkipWhile(a => a != "--races").Skip(1).Select(int.Parse).DefaultIfEmpty(10).First();
+    var models = args.SkipWhile(a => a != "--models").Skip(1).DefaultIfEmpty(ScoringBenchmark.DefaultModels()).First();
+    return ScoringBenchmark.Run(models, races, args.Contains("--json"));
+}
+
 if (args.FirstOrDefault() == "montecarlo")
 {
     var races = args.SkipWhile(a => a != "--races").Skip(1).Select(int.Parse).DefaultIfEmpty(10_000).First();

@@ -1,4 +1,5 @@
 using StratX.Domain.Laps;
+using StratX.Domain.Predictions;
 using StratX.Grains.Views;
 
 namespace StratX.Grains;
@@ -13,4 +14,7 @@ public interface ICarGrain : IGrainWithStringKey
 
     /// <summary>Every stint with its pace analysis, first to current.</summary>
     ValueTask<IReadOnlyList<StintView>> GetStints();
+
+    /// <summary>The car models' latest predictions (tyre degradation and cliff, anomaly); null before its first lap.</summary>
+    ValueTask<CarPredictions?> GetPredictions();
 }

@@ -1,4 +1,5 @@
 using StratX.Domain.Identity;
+using StratX.Domain.Predictions;
 using StratX.Grains.Ingestion;
 using StratX.Grains.Views;
 
@@ -37,4 +38,13 @@ public interface ISessionGrain : IGrainWithStringKey
 
     /// <summary>What a race simulation of this session starts from.</summary>
     ValueTask<RaceInputs> GetRaceInputs();
+
+    /// <summary>
+    /// The field models' latest predictions for a car (next lap, pit, overtake, pit loss, safety-car hazard);
+    /// null before its first lap.
+    /// </summary>
+    ValueTask<CarPredictions?> GetPredictions(CarId car);
+
+    /// <summary>The safety-car / VSC hazard after the leader's latest lap; null before the first lap.</summary>
+    ValueTask<HazardPrediction?> GetHazard();
 }

@@ -51,6 +51,7 @@ public static class StratXServer
         app.MapRacesApi();
         app.MapSessionsApi();
         app.MapSimulationsApi();
+        app.MapModelsApi();
         return app;
     }
 

@@ -1,5 +1,6 @@
 using StratX.Domain.Events;
 using StratX.Domain.Identity;
+using StratX.Domain.Predictions;
 using StratX.Domain.Racing;
 using StratX.Grains.Planning;
 using StratX.Grains.Views;
@@ -36,6 +37,7 @@ public static class UpdateKinds
     public const string Session = "session";
     public const string Telemetry = "telemetry";
     public const string Strategy = "strategy";
+    public const string Predictions = "predictions";
 }
 
 [GenerateSerializer, Immutable]
@@ -144,4 +146,17 @@ public sealed record StrategyUpdate : RaceUpdate
     public required StrategyPlanView Plan { get; init; }
 
     public override string Kind => UpdateKinds.Strategy;
+}
+
+/// <summary>
+/// New predictions for a car: the session sends the field models' part, the car its own part; a part not in
+/// this update is null and the client keeps what it had.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record PredictionsUpdate : RaceUpdate
+{
+    [Id(0)]
+    public required CarPredictions Predictions { get; init; }
+
+    public override string Kind => UpdateKinds.Predictions;
 }

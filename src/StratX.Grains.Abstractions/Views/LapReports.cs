@@ -1,3 +1,4 @@
+using StratX.Domain.Events;
 using StratX.Domain.Identity;
 using StratX.Domain.Racing;
 
@@ -46,10 +47,16 @@ public sealed record CarLapReport
     /// <summary>When the lap was ingested (UTC ticks), carried on to the updates it causes.</summary>
     [Id(12)]
     public long IngestedAtTicks { get; init; }
+
+    /// <summary>The lap itself, for the session's model features.</summary>
+    [Id(13)]
+    public LapCompleted? Lap { get; init; }
 }
 
 /// <summary>The field's pace, as the session knows it, for a car to compare itself with.</summary>
 [GenerateSerializer, Immutable]
 public sealed record FieldPace(
     [property: Id(0)] double? MedianRollingPace,
-    [property: Id(1)] int CarsWithPace);
+    [property: Id(1)] int CarsWithPace,
+    [property: Id(2)] int? ScheduledLaps = null,
+    [property: Id(3)] string? Circuit = null);

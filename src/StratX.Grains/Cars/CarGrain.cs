@@ -5,11 +5,13 @@ using Orleans.Streams.Core;
 using StratX.Domain.Events;
 using StratX.Domain.Identity;
 using StratX.Domain.Laps;
+using StratX.Domain.Predictions;
 using StratX.Grains.Hosting;
 using StratX.Grains.Ingestion;
 using StratX.Grains.Streams;
 using StratX.Grains.Updates;
 using StratX.Grains.Views;
+using StratX.Models.Scoring;
 
 namespace StratX.Grains.Cars;
 
@@ -24,6 +26,7 @@ public sealed partial class CarGrain(
     [PersistentState("car", OrleansNames.RaceStateStorage)] IPersistentState<CarState> state,
     IIngestionServiceClient ingestion,
     IOptions<UpdateOptions> updateOptions,
+    LivePredictor predictor,
     TimeProvider time,
     ILogger<CarGrain> logger)
     : Grain, ICarGrain, IStreamSubscriptionObserver, IAsyncObserver<CarEvent>, IAsyncObserver<TelemetryBatch>
@@ -41,6 +44,8 @@ public sealed partial class CarGrain(
     private int _unwrittenTelemetryBatches;
     private UpdateThrottle _carUpdates = null!;
     private UpdateThrottle _telemetryUpdates = null!;
+    private CarPredictions? _predictions;
+    private FieldPace? _field;
 
     private CarState State => state.State;
 
@@ -255,8 +260,33 @@ public sealed partial class CarGrain(
             RollingPace = rollingPace,
             Stops = State.Stops.Count,
             IngestedAtTicks = lap.IngestedAtTicks,
+            Lap = lap,
         });
         State.PaceDeltaToField = rollingPace is { } mine && field.MedianRollingPace is { } median ? Math.Round(mine - median, 3) : null;
+        _field = field;
+        await ScoreAsync(lap.IngestedAtTicks);
+    }
+
+    /// <summary>The car's own models after a lap (or once the lap's telemetry is in); CPU only, microseconds.</summary>
+    private async Task ScoreAsync(long ingestedAtTicks)
+    {
+        var laps = CarLaps.AsEvents(_key, State.Laps);
+        var totalLaps = _field?.ScheduledLaps ?? (laps.Count == 0 ? 1 : laps[^1].LapNumber);
+        _predictions = predictor.ScoreCar(_key.Car, laps, _field?.Circuit, totalLaps);
+        if (_predictions is not null)
+        {
+            await _updates.OnNextAsync(new PredictionsUpdate { Session = _key.Session, IngestedAtTicks = ingestedAtTicks, Predictions = _predictions });
+        }
+    }
+
+    public ValueTask<CarPredictions?> GetPredictions()
+    {
+        if (_predictions is null && State.Laps.Count > 0)
+        {
+            _predictions = predictor.ScoreCar(_key.Car, CarLaps.AsEvents(_key, State.Laps), _field?.Circuit, _field?.ScheduledLaps ?? State.Laps[^1].LapNumber);
+        }
+
+        return ValueTask.FromResult(_predictions);
     }
 
     private bool AttachLapTelemetry()

@@ -1,12 +1,15 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.Streams;
 using StratX.Grains.Ingestion;
 using StratX.Grains.Planning;
+using StratX.Models.Scoring;
 
 namespace StratX.Grains.Hosting;
 
@@ -73,6 +76,15 @@ public static class StratXSiloBuilderExtensions
             strategy.Bind(configuration.GetSection(StrategyOptions.Section));
         }
 
+        var models = silo.Services.AddOptions<ModelOptions>();
+        if (configuration is not null)
+        {
+            models.Bind(configuration.GetSection(ModelOptions.Section));
+        }
+
+        silo.Services.TryAddSingleton(sp => ModelOptions.CreateRegistry(sp.GetRequiredService<IOptions<ModelOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ModelRegistry>>()));
+        silo.Services.TryAddSingleton<LivePredictor>();
+        silo.Services.AddHostedService<ModelLoading>();
         silo.Services.TryAddSingleton<SimulationScheduler>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         return silo;

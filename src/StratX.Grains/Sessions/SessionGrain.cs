@@ -5,11 +5,13 @@ using Orleans.Streams.Core;
 using StratX.Domain.Events;
 using StratX.Domain.Identity;
 using StratX.Domain.Laps;
+using StratX.Domain.Predictions;
 using StratX.Grains.Hosting;
 using StratX.Grains.Ingestion;
 using StratX.Grains.Streams;
 using StratX.Grains.Updates;
 using StratX.Grains.Views;
+using StratX.Models.Scoring;
 
 namespace StratX.Grains.Sessions;
 
@@ -23,6 +25,7 @@ public sealed partial class SessionGrain(
     [PersistentState("session", OrleansNames.RaceStateStorage)] IPersistentState<SessionState> state,
     IIngestionServiceClient ingestion,
     IOptions<UpdateOptions> updateOptions,
+    LivePredictor predictor,
     TimeProvider time,
     ILogger<SessionGrain> logger)
     : Grain, ISessionGrain, IStreamSubscriptionObserver, IAsyncObserver<SessionEvent>
@@ -33,6 +36,7 @@ public sealed partial class SessionGrain(
     private SessionKey _key;
     private IAsyncStream<RaceUpdate> _updates = null!;
     private UpdateThrottle _classificationUpdates = null!;
+    private FieldPredictions _predictions = null!;
 
     private SessionState State => state.State;
 
@@ -42,6 +46,7 @@ public sealed partial class SessionGrain(
         _updates = RaceStreams.Updates(this.GetStreamProvider(OrleansNames.UpdateStreams), _key);
         _classificationUpdates = new UpdateThrottle(this, updateOptions.Value.MinInterval, time, ingestedAt =>
             _updates.OnNextAsync(new ClassificationUpdate { Session = _key, IngestedAtTicks = ingestedAt, Classification = ClassificationBuilder.Build(_key, State) }));
+        _predictions = new FieldPredictions(predictor, State);
         if (!state.RecordExists)
         {
             State.CreatedAt = time.GetUtcNow();
@@ -117,6 +122,22 @@ public sealed partial class SessionGrain(
                 }
             }
 
+            IReadOnlyList<CarPredictions> predictions = [];
+            if (report.Lap is { } lap)
+            {
+                var index = State.Laps.FindLastIndex(l => l.Car == lap.Car && l.LapNumber == lap.LapNumber);
+                if (index >= 0)
+                {
+                    State.Laps[index] = lap;
+                }
+                else
+                {
+                    State.Laps.Add(lap);
+                }
+
+                predictions = _predictions.Add(lap);
+            }
+
             var wasScheduled = State.Phase == SessionPhase.Scheduled;
             if (wasScheduled)
             {
@@ -130,6 +151,11 @@ public sealed partial class SessionGrain(
             }
 
             await _classificationUpdates.ChangedAsync(report.IngestedAtTicks);
+            foreach (var scored in predictions)
+            {
+                await _updates.OnNextAsync(new PredictionsUpdate { Session = _key, IngestedAtTicks = report.IngestedAtTicks, Predictions = scored });
+            }
+
             if (State.PlannedCars.Contains(report.Car))
             {
                 await Planner(report.Car).OnLapCompleted(report.LapNumber);
@@ -229,6 +255,11 @@ public sealed partial class SessionGrain(
         Stops = State.Cars.Values.ToDictionary(c => c.Car, c => c.Stops),
     });
 
+    public ValueTask<CarPredictions?> GetPredictions(CarId car) =>
+        ValueTask.FromResult(State.Laps.Count == 0 ? null : _predictions.Latest(car));
+
+    public ValueTask<HazardPrediction?> GetHazard() => ValueTask.FromResult(_predictions.LatestHazard());
+
     private IStrategyPlannerGrain Planner(CarId car) => GrainFactory.GetGrain<IStrategyPlannerGrain>(_key.Car(car).ToString());
 
     private RaceUpdate? Apply(SessionEvent item)
@@ -237,6 +268,7 @@ public sealed partial class SessionGrain(
         {
             case SessionOpened opened:
                 State.Race = opened.Race;
+                _predictions.Reset();
                 foreach (var entry in opened.Race.Entries)
                 {
                     var car = Standing(entry.Car);
@@ -311,7 +343,7 @@ public sealed partial class SessionGrain(
             }
         }
 
-        return new FieldPace(RollingPace.Median(paces), paces.Count);
+        return new FieldPace(RollingPace.Median(paces), paces.Count, State.Race?.ScheduledLaps, State.Race?.Circuit);
     }
 
     private CarStanding Standing(CarId car)

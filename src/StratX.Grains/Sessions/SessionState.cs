@@ -53,6 +53,10 @@ public sealed class SessionState
     [Id(13)]
     public HashSet<CarId> PlannedCars { get; set; } = [];
 
+    /// <summary>Every car's laps as they were reported: what the models' features are built from.</summary>
+    [Id(14)]
+    public List<LapCompleted> Laps { get; set; } = [];
+
     public int LeaderLap => Cars.Count == 0 ? 0 : Cars.Values.Max(c => c.Laps);
 }
 

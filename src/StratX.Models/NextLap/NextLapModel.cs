@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
+using StratX.Models.Scoring;
 
 namespace StratX.Models.NextLap;
 
@@ -64,6 +65,9 @@ public sealed class NextLapModel
     public const string Task = "next-lap";
 
     public void Save(string path) => _ml.Model.Save(_model, _schema, path);
+
+    /// <summary>A thread-safe single-lap scorer over pooled prediction engines, for live scoring.</summary>
+    public NextLapScorer CreateScorer() => new(new PooledEngine<NextLapExample, RegressionScore>(_ml, _model));
 
     /// <summary>Loads a saved model; a missing or unreadable file is a clear <see cref="InvalidDataException"/>.</summary>
     public static NextLapModel Load(string path)

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
+using StratX.Models.Scoring;
 
 namespace StratX.Models.PitNextLap;
 
@@ -53,6 +54,9 @@ public sealed class PitModel
     }
 
     public void Save(string path) => _ml.Model.Save(_model, _schema, path);
+
+    /// <summary>Pooled prediction engines for live single-lap scoring.</summary>
+    public PooledEngine<PitExample, BinaryScore> CreateEngine() => new(_ml, _model);
 
     public static PitModel Load(string path)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using StratX.Domain.Events;
 
 namespace StratX.Models.PitNextLap;
@@ -54,4 +55,44 @@ public sealed class PitPriors
         var near = stops.Count(s => Math.Abs(s.Fraction - fraction) <= width);
         return (float)(near / (carRaces * ((2.0 * WindowLaps) + 1)));
     }
+
+    /// <summary>The priors file written beside a pit model, so the server needs no history to score.</summary>
+    public const string FileName = "priors.json";
+
+    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(new PriorsFile(
+        _stops.ToDictionary(s => s.Key, s => s.Value.Select(v => new[] { v.Fraction, v.Total }).ToList()),
+        _carRaces,
+        [.. _allStops.Select(v => new[] { v.Fraction, v.Total })],
+        _allCarRaces)));
+
+    /// <exception cref="InvalidDataException">The file is missing or not a priors file.</exception>
+    public static PitPriors Load(string path)
+    {
+        PriorsFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize<PriorsFile>(File.ReadAllText(path));
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            throw new InvalidDataException($"{path} is not a readable pit priors file: {e.Message}", e);
+        }
+
+        if (file is null || file.Stops is null || file.CarRaces is null || file.AllStops is null || file.Stops.Values.Concat([file.AllStops]).Any(l => l.Any(v => v.Length != 2)))
+        {
+            throw new InvalidDataException($"{path} is not a pit priors file: stops, carRaces and allStops are required, each stop as [fraction, laps].");
+        }
+
+        var priors = new PitPriors { _allCarRaces = file.AllCarRaces };
+        priors._allStops.AddRange(file.AllStops.Select(v => (v[0], (int)v[1])));
+        foreach (var (circuit, stops) in file.Stops)
+        {
+            priors._stops[circuit] = [.. stops.Select(v => (v[0], (int)v[1]))];
+            priors._carRaces[circuit] = file.CarRaces.GetValueOrDefault(circuit);
+        }
+
+        return priors;
+    }
+
+    private sealed record PriorsFile(Dictionary<string, List<double[]>> Stops, Dictionary<string, int> CarRaces, List<double[]> AllStops, int AllCarRaces);
 }

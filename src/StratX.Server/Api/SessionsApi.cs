@@ -23,6 +23,7 @@ public static class SessionsApi
         sessions.MapGet("/{sessionId}/cars/{car}/laps", GetLaps).WithSummary("Every lap the car has completed.");
         sessions.MapGet("/{sessionId}/cars/{car}/stints", GetStints).WithSummary("The car's stints with average pace and fuel-corrected degradation.");
         sessions.MapStrategyApi();
+        sessions.MapPredictionsApi();
         return sessions;
     }
 

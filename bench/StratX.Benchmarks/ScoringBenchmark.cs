@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Text.Json;
+using HdrHistogram;
+using StratX.Domain.Events;
+using StratX.Ingestion.FastF1;
+using StratX.Ingestion.Validation;
+using StratX.Models.Live;
+using StratX.Models.Scoring;
+
+namespace StratX.Benchmarks;
+
+/// <summary>
+/// Live scoring as the grains do it: the bundled 2021 season's races replayed lap by lap in crossing order,
+/// and after every lap all models scored for that car — the field part (next lap, pit, overtake, pit loss,
+/// safety-car hazard) from the race so far and the car part (degradation and cliff, anomaly) from its own laps.
+/// Each car-lap is timed on its own; the figures are percentiles over all car-laps after a warm-up race.
+/// </summary>
+internal static class ScoringBenchmark
+{
+    public static int Run(string modelRoot, int races, bool json)
+    {
+        var registry = new ModelRegistry(modelRoot, LivePredictor.Loaders);
+        registry.LoadLatest();
+        var predictor = new LivePredictor(registry);
+        var season = FastF1Season.Read(Path.Combine(RepoRoot(), "data", "fastf1-laps", "race_laps_2021.csv"), new RejectionLog(), Path.Combine(RepoRoot(), "data", "history"))
+            .Take(races + 1)
+            .ToList();
+
+        // Race 1 warms up the engines, tiered JIT and the pools; it is not measured.
+        Replay(season[0], predictor, null);
+        var histogram = new LongHistogram(Stopwatch.Frequency, 3);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var gc0 = GC.CollectionCount(0);
+        var scored = 0;
+        foreach (var race in season.Skip(1))
+        {
+            scored += Replay(race, predictor, histogram);
+        }
+
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        double Us(double percentile) => Math.Round(histogram.GetValueAtPercentile(percentile) * 1e6 / Stopwatch.Frequency, 1);
+        var result = new
+        {
+            benchmark = "scoring",
+            races = season.Count - 1,
+            carLaps = scored,
+            p50Us = Us(50),
+            p90Us = Us(90),
+            p99Us = Us(99),
+            p999Us = Us(99.9),
+            maxUs = Math.Round(histogram.GetMaxValue() * 1e6 / Stopwatch.Frequency, 1),
+            allocatedBytesPerCarLap = scored == 0 ? 0 : allocated / scored,
+            gc0 = GC.CollectionCount(0) - gc0,
+            models = registry.Status().Select(s => $"{s.Task}:{(s.ActiveVersion is { } v ? $"v{v}" : "rule")}").ToArray(),
+            cores = Environment.ProcessorCount,
+        };
+        Console.WriteLine(json ? JsonSerializer.Serialize(result) : JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        return registry.Status().Any(s => s.ActiveVersion is null) ? 1 : 0;
+    }
+
+    private static int Replay(SeasonRace race, LivePredictor predictor, LongHistogram? histogram)
+    {
+        var laps = race.Laps.OrderBy(l => l.OccurredAt).ToList();
+        var field = new RaceLaps(race.Race.ScheduledLaps, race.Race.Circuit);
+        var byCar = new Dictionary<Domain.Identity.CarId, List<LapCompleted>>();
+        foreach (var lap in laps)
+        {
+            if (!byCar.TryGetValue(lap.Car, out var own))
+            {
+                own = [];
+                byCar[lap.Car] = own;
+            }
+
+            own.Add(lap);
+            var start = Stopwatch.GetTimestamp();
+            field.Add(lap);
+            predictor.ScoreField(field, lap.Car);
+            predictor.ScoreHazard(field, lap.LapNumber);
+            predictor.ScoreCar(lap.Car, own, race.Race.Circuit, race.Race.ScheduledLaps);
+            histogram?.RecordValue(Stopwatch.GetTimestamp() - start);
+        }
+
+        return laps.Count;
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "StratX.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run the benchmark from inside the repository.");
+    }
+
+    public static string DefaultModels() => Path.Combine(RepoRoot(), "models");
+}

@@ -1,0 +1,90 @@
+using StratX.Domain.Events;
+using StratX.Domain.Identity;
+using StratX.Domain.Predictions;
+using StratX.Models.Live;
+using StratX.Models.Scoring;
+
+namespace StratX.Grains.Sessions;
+
+/// <summary>
+/// A session's field models: the race so far indexed for features (rebuilt from the session's persisted laps
+/// after a restart) and the latest predictions per car. When a car completes lap n it is scored, and so is
+/// the car directly ahead of it: that car's lap-n features about the car behind it are complete only now.
+/// </summary>
+internal sealed class FieldPredictions(LivePredictor predictor, SessionState state)
+{
+    private readonly Dictionary<CarId, CarPredictions> _latest = [];
+    private RaceLaps? _race;
+    private HazardPrediction? _hazard;
+
+    /// <summary>Forgets the index (the race's distance or circuit became known): it is rebuilt on next use.</summary>
+    public void Reset()
+    {
+        _race = null;
+        _hazard = null;
+    }
+
+    /// <summary>Adds a lap and scores what it changes; returns the predictions to announce.</summary>
+    public IReadOnlyList<CarPredictions> Add(LapCompleted lap)
+    {
+        var race = Race();
+        race.Add(lap);
+        var updated = new List<CarPredictions>(2);
+        var hazard = Hazard(race, lap.LapNumber);
+        if (Score(race, lap.Car, hazard) is { } mine)
+        {
+            updated.Add(mine);
+        }
+
+        if (lap.Position is > 1 and var position && race.At(lap.LapNumber, position - 1) is { } ahead && Score(race, ahead.Car, hazard) is { } theirs)
+        {
+            updated.Add(theirs);
+        }
+
+        return updated;
+    }
+
+    public CarPredictions? Latest(CarId car) =>
+        _latest.TryGetValue(car, out var latest) ? latest : Score(Race(), car, Hazard(Race(), state.LeaderLap));
+
+    public HazardPrediction? LatestHazard() => state.LeaderLap == 0 ? null : Hazard(Race(), state.LeaderLap);
+
+    private CarPredictions? Score(RaceLaps race, CarId car, HazardPrediction? hazard)
+    {
+        if (predictor.ScoreField(race, car) is not { } scored)
+        {
+            return null;
+        }
+
+        scored = scored with { Hazard = hazard };
+        _latest[car] = scored;
+        return scored;
+    }
+
+    /// <summary>The hazard after the leader's lap: scored once per lap of the race.</summary>
+    private HazardPrediction? Hazard(RaceLaps race, int lap)
+    {
+        if (lap <= 0)
+        {
+            return null;
+        }
+
+        if (_hazard is null || _hazard.Lap < lap)
+        {
+            _hazard = predictor.ScoreHazard(race, lap);
+        }
+
+        return _hazard;
+    }
+
+    private RaceLaps Race()
+    {
+        if (_race is null)
+        {
+            var totalLaps = state.Race?.ScheduledLaps ?? Math.Max(1, state.Laps.Count == 0 ? 1 : state.Laps.Max(l => l.LapNumber));
+            _race = RaceLaps.Of(state.Laps, totalLaps, state.Race?.Circuit);
+        }
+
+        return _race;
+    }
+}
