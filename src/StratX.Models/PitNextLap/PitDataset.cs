@@ -1,12 +1,14 @@
 using StratX.Domain.Events;
+using StratX.Domain.Identity;
 using StratX.Domain.Racing;
-using StratX.Models.NextLap;
+using StratX.Models.Live;
 
 namespace StratX.Models.PitNextLap;
 
 /// <summary>
 /// Pit examples from a race's laps. Causal: at the end of lap n a car's features use its laps up to n and
-/// the field's laps up to n; the label is whether its lap n + 1 ended in the pit lane.
+/// the field's laps up to n; the label is whether its lap n + 1 ended in the pit lane. Training
+/// (<see cref="FromRace"/>) and live scoring (<see cref="ForLatest"/>) share one builder.
 /// </summary>
 public static class PitDataset
 {
@@ -16,88 +18,104 @@ public static class PitDataset
     /// <param name="priors">Stops in earlier seasons (none: the prior features are −1).</param>
     public static IEnumerable<PitExample> FromRace(IReadOnlyList<LapCompleted> laps, int totalLaps, string? circuit = null, PitPriors? priors = null)
     {
-        var inLapsByLap = laps.Where(l => l.PitIn).GroupBy(l => l.LapNumber).ToDictionary(g => g.Key, g => g.Count());
-        var byCar = laps.GroupBy(l => l.Car).ToDictionary(g => g.Key, g => g.OrderBy(l => l.LapNumber).ToList());
-        var byLapPosition = laps.Where(l => l.Position is not null).GroupBy(l => (l.LapNumber, l.Position!.Value)).ToDictionary(g => g.Key, g => g.First());
-        var inLaps = laps.Where(l => l.PitIn).Select(l => (l.Car, l.LapNumber)).ToHashSet();
-
-        // Stints completed by each car, by the lap they ended on: (ended on lap, compound, length).
-        var completed = new List<(int EndedOn, TyreCompound Compound, int Length, Domain.Identity.CarId Car)>();
-        foreach (var (car, carLaps) in byCar)
+        var race = RaceLaps.Of(laps, totalLaps, circuit);
+        foreach (var car in race.Cars)
         {
-            foreach (var stint in carLaps.Where(l => l.Stint is not null).GroupBy(l => l.Stint))
-            {
-                var last = stint.MaxBy(l => l.LapNumber)!;
-                if (last.PitIn)
-                {
-                    completed.Add((last.LapNumber, last.Compound, last.TyreAge ?? stint.Count(), car));
-                }
-            }
-        }
-
-        foreach (var (car, carLaps) in byCar)
-        {
-            var stops = 0;
-            var compounds = new HashSet<TyreCompound>();
+            var carLaps = race.LapsOf(car);
             for (var i = 0; i + 1 < carLaps.Count; i++)
             {
-                var lap = carLaps[i];
-                var next = carLaps[i + 1];
-                if (lap.PitIn)
+                // Only where the next lap was run, so the label is known.
+                if (carLaps[i + 1].LapNumber == carLaps[i].LapNumber + 1 && Build(race, car, carLaps, i, priors) is { } example)
                 {
-                    stops++;
+                    example.Label = carLaps[i + 1].PitIn;
+                    yield return example;
                 }
-
-                if (lap.Compound != TyreCompound.Unknown)
-                {
-                    compounds.Add(lap.Compound);
-                }
-
-                if (next.LapNumber != lap.LapNumber + 1 || lap.PitIn)
-                {
-                    continue;
-                }
-
-                var n = lap.LapNumber;
-                var field = completed.Where(s => s.EndedOn <= n && s.Car != car && s.Compound == lap.Compound).Select(s => s.Length).ToList();
-                var stintClean = carLaps.Take(i + 1).Where(l => l.Stint == lap.Stint && NextLapDataset.IsClean(l)).Select(l => l.LapTime!.Value).ToList();
-                var behind = lap.Position is { } p && byLapPosition.TryGetValue((n, p + 1), out var follower) && follower.IntervalToAhead is { IsLapped: false } gap ? gap.Seconds : 60;
-                yield return new PitExample
-                {
-                    TyreAge = lap.TyreAge ?? 0,
-                    Compound = (float)lap.Compound,
-                    Stint = lap.Stint ?? 1,
-                    StopsMade = stops,
-                    NeedsSecondCompound = compounds.Count(c => c.IsDry()) < 2 && lap.Compound.IsDry() ? 1 : 0,
-                    RaceFraction = (float)n / totalLaps,
-                    LapsRemaining = totalLaps - n,
-                    Position = lap.Position ?? 0,
-                    IntervalAhead = (float)Math.Min(60, lap.IntervalToAhead is { IsLapped: false } ahead ? ahead.Seconds : 60),
-                    IntervalBehind = (float)Math.Min(60, behind),
-                    LastLapStatus = (float)lap.TrackStatus,
-                    FieldStopsLastThreeLaps = inLapsByLap.GetValueOrDefault(n - 1) + inLapsByLap.GetValueOrDefault(n - 2) + inLapsByLap.GetValueOrDefault(n - 3),
-                    FieldStintLength = field.Count > 0 ? (float)field.Average() : 0,
-                    PaceDrop = stintClean.Count >= 6 ? (float)(stintClean.TakeLast(3).Average() - stintClean.Take(3).Average()) : 0,
-                    AgeOverFieldStint = field.Count > 0 ? (float)((lap.TyreAge ?? 0) / field.Average()) : 0,
-                    AheadPitted = NeighbourPitted(byLapPosition, inLaps, n, i > 0 ? carLaps[i - 1].Position : null, -1),
-                    BehindPitted = NeighbourPitted(byLapPosition, inLaps, n, i > 0 ? carLaps[i - 1].Position : null, +1),
-                    FieldStopsThisLap = inLapsByLap.GetValueOrDefault(n),
-                    CircuitStopRate = priors?.RateNear(circuit, n + 1, totalLaps) ?? -1,
-                    StopRate = priors?.RateNear(circuit, n + 1, totalLaps, allCircuits: true) ?? -1,
-                    Label = next.PitIn,
-                };
             }
         }
+    }
+
+    /// <summary>
+    /// The example at the end of the car's latest lap (label false: not known yet); null when it has no lap or
+    /// the latest was an in-lap (the car is in the pits, its next lap is an out-lap).
+    /// </summary>
+    public static PitExample? ForLatest(RaceLaps race, CarId car, PitPriors? priors)
+    {
+        var laps = race.LapsOf(car);
+        return laps.Count == 0 ? null : Build(race, car, laps, laps.Count - 1, priors);
+    }
+
+    private static PitExample? Build(RaceLaps race, CarId car, IReadOnlyList<LapCompleted> carLaps, int i, PitPriors? priors)
+    {
+        var lap = carLaps[i];
+        if (lap.PitIn)
+        {
+            return null;
+        }
+
+        var stops = 0;
+        var compounds = new HashSet<TyreCompound>();
+        var stintClean = new List<double>();
+        for (var j = 0; j <= i; j++)
+        {
+            var before = carLaps[j];
+            if (before.PitIn)
+            {
+                stops++;
+            }
+
+            if (before.Compound != TyreCompound.Unknown)
+            {
+                compounds.Add(before.Compound);
+            }
+
+            if (before.Stint == lap.Stint && RaceLaps.IsClean(before))
+            {
+                stintClean.Add(before.LapTime!.Value);
+            }
+        }
+
+        var n = lap.LapNumber;
+        var totalLaps = race.TotalLaps;
+        long fieldSum = 0;
+        var fieldCount = 0;
+        foreach (var s in race.CompletedStints(n))
+        {
+            if (s.EndedOn <= n && s.Car != car && s.Compound == lap.Compound)
+            {
+                fieldSum += s.Length;
+                fieldCount++;
+            }
+        }
+
+        var fieldStint = fieldCount > 0 ? (double)fieldSum / fieldCount : 0;
+        var behind = lap.Position is { } p && race.At(n, p + 1) is { IntervalToAhead: { IsLapped: false } gap } ? gap.Seconds : 60;
+        var previousPosition = i > 0 ? carLaps[i - 1].Position : null;
+        return new PitExample
+        {
+            TyreAge = lap.TyreAge ?? 0,
+            Compound = (float)lap.Compound,
+            Stint = lap.Stint ?? 1,
+            StopsMade = stops,
+            NeedsSecondCompound = compounds.Count(c => c.IsDry()) < 2 && lap.Compound.IsDry() ? 1 : 0,
+            RaceFraction = (float)n / totalLaps,
+            LapsRemaining = totalLaps - n,
+            Position = lap.Position ?? 0,
+            IntervalAhead = (float)Math.Min(60, lap.IntervalToAhead is { IsLapped: false } ahead ? ahead.Seconds : 60),
+            IntervalBehind = (float)Math.Min(60, behind),
+            LastLapStatus = (float)lap.TrackStatus,
+            FieldStopsLastThreeLaps = race.InLaps(n - 1) + race.InLaps(n - 2) + race.InLaps(n - 3),
+            FieldStintLength = fieldCount > 0 ? (float)fieldStint : 0,
+            PaceDrop = stintClean.Count >= 6 ? (float)(stintClean.TakeLast(3).Average() - stintClean.Take(3).Average()) : 0,
+            AgeOverFieldStint = fieldCount > 0 ? (float)((lap.TyreAge ?? 0) / fieldStint) : 0,
+            AheadPitted = NeighbourPitted(race, n, previousPosition, -1),
+            BehindPitted = NeighbourPitted(race, n, previousPosition, +1),
+            FieldStopsThisLap = race.InLaps(n),
+            CircuitStopRate = priors?.RateNear(race.Circuit, n + 1, totalLaps) ?? -1,
+            StopRate = priors?.RateNear(race.Circuit, n + 1, totalLaps, allCircuits: true) ?? -1,
+        };
     }
 
     /// <summary>Whether the car next to a position at the end of the lap before came in at the end of lap <paramref name="lap"/>.</summary>
-    private static float NeighbourPitted(Dictionary<(int, int), LapCompleted> byLapPosition, HashSet<(Domain.Identity.CarId, int)> inLaps, int lap, int? position, int offset)
-    {
-        if (position is not { } p || !byLapPosition.TryGetValue((lap - 1, p + offset), out var neighbour))
-        {
-            return 0;
-        }
-
-        return inLaps.Contains((neighbour.Car, lap)) ? 1 : 0;
-    }
+    private static float NeighbourPitted(RaceLaps race, int lap, int? position, int offset) =>
+        position is { } p && race.At(lap - 1, p + offset) is { } neighbour && race.IsInLap(neighbour.Car, lap) ? 1 : 0;
 }
