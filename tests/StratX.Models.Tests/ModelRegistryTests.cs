@@ -99,7 +99,7 @@ public sealed class ModelRegistryTests : IDisposable
             var live = predictor.ScoreField(race, car)!;
             Assert.Equal(PredictionSource.Model, live.NextLap!.Origin.Source);
             Assert.Equal(1, live.NextLap.Origin.Version);
-            Assert.Equal(offline.Predict([NextLapDataset.ForLatest(race, car)!])[0], live.NextLap.Seconds, 2);
+            Assert.Equal(offline.Predict([NextLapDataset.ForLatest(race, car)!])[0], live.NextLap.Seconds, 0.001);
             Assert.InRange(live.NextLap.Seconds, 60, 200);
             compared++;
         }

@@ -49,27 +49,28 @@ public sealed class ModelRegistry
         foreach (var task in _loaders.Keys)
         {
             var versions = Versions(task);
-            string? problem = versions.Count == 0 ? $"no {task} model under {_root}" : null;
+            var failures = new List<string>();
+            int? loaded = null;
             foreach (var version in versions.OrderDescending())
             {
                 try
                 {
                     Activate(task, version, remember: false);
-                    problem = null;
+                    loaded = version;
                     break;
                 }
                 catch (ModelVersionException e)
                 {
-                    problem = e.Message;
+                    failures.Add(e.Message);
                 }
             }
 
-            if (problem is not null)
+            var problem = versions.Count == 0 ? $"no {task} model under {_root}"
+                : failures.Count == 0 ? null
+                : string.Join("; ", failures) + (loaded is { } v ? $"; using v{v}" : "");
+            lock (_gate)
             {
-                lock (_gate)
-                {
-                    _slots[task].Problem = problem;
-                }
+                _slots[task].Problem = problem;
             }
         }
     }
