@@ -31,6 +31,7 @@ public sealed class RunningServer : IAsyncLifetime
             "--urls", "http://127.0.0.1:0",
             "--StratX:Demo:Enabled", "false",
             "--StratX:DataRoot", RepoPaths.Data,
+            "--StratX:Models:Path", Path.Combine(RepoPaths.Root, "models"),
             "--StratX:Silo:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--StratX:Silo:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Logging:LogLevel:Default", "Warning",
