@@ -79,17 +79,7 @@ public static class PitDataset
 
         var n = lap.LapNumber;
         var totalLaps = race.TotalLaps;
-        long fieldSum = 0;
-        var fieldCount = 0;
-        foreach (var s in race.CompletedStints(n))
-        {
-            if (s.EndedOn <= n && s.Car != car && s.Compound == lap.Compound)
-            {
-                fieldSum += s.Length;
-                fieldCount++;
-            }
-        }
-
+        var (fieldSum, fieldCount) = race.CompletedStintLengths(n, lap.Compound, car);
         var fieldStint = fieldCount > 0 ? (double)fieldSum / fieldCount : 0;
         var behind = lap.Position is { } p && race.At(n, p + 1) is { IntervalToAhead: { IsLapped: false } gap } ? gap.Seconds : 60;
         var previousPosition = i > 0 ? carLaps[i - 1].Position : null;
