@@ -34,11 +34,17 @@ public sealed class ModelCommandTests : IDisposable
         var mae = rows.Where(r => r.GetProperty("task").GetString() == "next-lap" && r.GetProperty("metric").GetString() == "mae").ToDictionary(r => r.GetProperty("model").GetString()!, r => r.GetProperty("value").GetDouble());
         Assert.Equal(["fasttree", "naive-hybrid", "naive-last"], mae.Keys.Order());
         Assert.True(mae["fasttree"] < mae["naive-hybrid"], $"fasttree {mae["fasttree"]} vs naive-hybrid {mae["naive-hybrid"]} (in-sample)");
-        Assert.Equal(["next-lap", "pit-next-lap"], rows.Select(r => r.GetProperty("task").GetString()).Distinct().Order());
+        Assert.Equal(["next-lap", "overtake-1", "overtake-2", "overtake-3", "pit-next-lap"], rows.Select(r => r.GetProperty("task").GetString()).Distinct().Order());
         Assert.Contains(rows, r => r.GetProperty("model").GetString() == "fasttree" && r.GetProperty("version").GetInt32() == 2);
         var auc = rows.Where(r => r.GetProperty("task").GetString() == "pit-next-lap" && r.GetProperty("metric").GetString() == "auc").ToDictionary(r => r.GetProperty("model").GetString()!, r => r.GetProperty("value").GetDouble());
         Assert.True(auc["fasttree"] > auc["tyre-age"], $"pit AUC fasttree {auc["fasttree"]} vs tyre-age {auc["tyre-age"]} (in-sample)");
         Assert.True(File.Exists(Path.Combine(_models, "pit-next-lap", "v2", "model.zip")));
+
+        var overtake = rows.Where(r => r.GetProperty("task").GetString() == "overtake-3").ToList();
+        Assert.Equal(["auc", "brier", "logloss", "pr_auc"], overtake.Where(r => r.GetProperty("model").GetString() == "fasttree").Select(r => r.GetProperty("metric").GetString()).Order());
+        var overtakeAuc = overtake.Where(r => r.GetProperty("metric").GetString() == "auc").ToDictionary(r => r.GetProperty("model").GetString()!, r => r.GetProperty("value").GetDouble());
+        Assert.True(overtakeAuc["fasttree"] > overtakeAuc["gap-only"], $"overtake-3 AUC fasttree {overtakeAuc["fasttree"]} vs gap-only {overtakeAuc["gap-only"]} (in-sample)");
+        Assert.True(File.Exists(Path.Combine(_models, "overtake", "v2", "model.zip")));
     }
 
     [Fact]

@@ -73,6 +73,29 @@ public class RaceLapsTests
         Assert.Same(race.LapOf(inLap.Car, inLap.LapNumber), race.At(inLap.LapNumber, inLap.Position!.Value));
     }
 
+    [Fact]
+    public void Stint_lengths_summed_without_allocating_match_the_completed_stints()
+    {
+        var (laps, total) = Season2021.All[7];
+        var race = RaceLaps.Of(laps, total);
+        var compounds = new[] { Domain.Racing.TyreCompound.Soft, Domain.Racing.TyreCompound.Medium, Domain.Racing.TyreCompound.Hard };
+        var checkedAny = false;
+        foreach (var lap in new[] { 10, 25, 40, total })
+        {
+            foreach (var car in race.Cars.Take(5))
+            {
+                foreach (var compound in compounds)
+                {
+                    var stints = race.CompletedStints(lap).Where(s => s.Car != car && s.Compound == compound).ToList();
+                    Assert.Equal((stints.Sum(s => (long)s.Length), stints.Count), race.CompletedStintLengths(lap, compound, car));
+                    checkedAny |= stints.Count > 0;
+                }
+            }
+        }
+
+        Assert.True(checkedAny);
+    }
+
     /// <summary>FromRace's examples keyed by car and lap: it walks cars in order of their first lap and yields where <paramref name="yields"/> says.</summary>
     private static Dictionary<(CarId, int), T> ByCarAndLap<T>(IReadOnlyList<LapCompleted> laps, IEnumerable<T> examples, Func<List<LapCompleted>, int, bool> yields)
     {

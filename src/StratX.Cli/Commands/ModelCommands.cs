@@ -6,17 +6,18 @@ using StratX.Ingestion.FastF1;
 using StratX.Ingestion.Validation;
 using StratX.Models;
 using StratX.Models.NextLap;
+using StratX.Models.Overtake;
 using StratX.Models.PitNextLap;
 
 namespace StratX.Cli.Commands;
 
 /// <summary>
-/// stratx train / stratx evaluate for the trained models: next-lap and pit-next-lap today. The other tasks
+/// stratx train / stratx evaluate for the trained models: next-lap, pit-next-lap and overtake today. The other tasks
 /// of the model set are reported as not trained yet rather than faked.
 /// </summary>
 internal static class ModelCommands
 {
-    private const string NotYet = "overtake-3, sc-hazard and degradation are not trained yet";
+    private const string NotYet = "sc-hazard and degradation are not trained yet";
 
     public static Command Train()
     {
@@ -54,6 +55,7 @@ internal static class ModelCommands
         var held = trained.Count > 1 ? trained[^1] : (int?)null;
         var nextLapMetrics = new Dictionary<string, double>();
         var pitMetrics = new Dictionary<string, double>();
+        var overtakeMetrics = new Dictionary<string, double>();
         if (held is { } h)
         {
             var before = sets.Where(s => s.Season != h).ToList();
@@ -70,18 +72,20 @@ internal static class ModelCommands
                 pitMetrics[$"validation-{h}.n"] = score.N;
             }
 
-            Console.Error.WriteLine($"validated on {h}: {string.Join(", ", nextLapMetrics.Concat(pitMetrics).Where(m => !m.Key.EndsWith(".n", StringComparison.Ordinal)).Select(m => $"{m.Key} {m.Value:0.000}"))}");
+            overtakeMetrics = OvertakeTask.Validate(before.SelectMany(s => s.Overtake), [.. validation.SelectMany(s => s.Overtake)], h);
+            Console.Error.WriteLine($"validated on {h}: {string.Join(", ", nextLapMetrics.Concat(pitMetrics).Concat(overtakeMetrics).Where(m => !m.Key.EndsWith(".n", StringComparison.Ordinal)).Select(m => $"{m.Key} {m.Value:0.000}"))}");
         }
 
         Write(output, NextLapModel.Task, "ML.NET FastTree regression: next lap minus the recent clean pace of the car", NextLapExample.FeatureColumns, nextLapMetrics, trained, trainedOn,
             path => NextLapModel.Train(sets.SelectMany(s => s.NextLap)).Save(path));
         Write(output, PitModel.Task, "ML.NET FastTree binary classification: pit at the end of the next lap", PitExample.FeatureColumns, pitMetrics, trained, trainedOn,
             path => PitModel.Train(sets.SelectMany(s => s.Pit)).Save(path));
+        OvertakeTask.Train(output, overtakeMetrics, trained, trainedOn, sets.SelectMany(s => s.Overtake));
         Console.Error.WriteLine($"{rejections.Count} input rows rejected while reading; {NotYet}.");
         return 0;
     }
 
-    private static void Write(string output, string task, string trainer, IReadOnlyList<string> features, Dictionary<string, double> metrics, List<int> seasons, List<TrainingFile> files, Action<string> save)
+    internal static void Write(string output, string task, string trainer, IReadOnlyList<string> features, Dictionary<string, double> metrics, List<int> seasons, List<TrainingFile> files, Action<string> save)
     {
         var (version, folder) = ModelFiles.NextVersion(output, task);
         Directory.CreateDirectory(folder);
@@ -118,6 +122,7 @@ internal static class ModelCommands
 
         var nextLap = LoadLatest(models, NextLapModel.Task, NextLapModel.Load);
         var pit = LoadLatest(models, PitModel.Task, PitModel.Load);
+        var overtake = LoadLatest(models, OvertakeModel.Task, OvertakeModel.Load);
         var rejections = new RejectionLog();
         foreach (var set in Load(races, sprints, rejections))
         {
@@ -138,9 +143,11 @@ internal static class ModelCommands
                     Print(json, new { task = PitModel.Task, season = set.Season, kind = set.Kind, trainedOn = seenBy(pit.Metadata), model = score.Model, metric, value = Math.Round(value!.Value, 4), n = score.N, positives = score.Positives, version });
                 }
             }
+
+            OvertakeTask.Evaluate(json, overtake.Model, overtake.Metadata, set.Season, set.Kind, seenBy(overtake.Metadata), set.Overtake);
         }
 
-        Console.Error.WriteLine($"tasks evaluated: {NextLapModel.Task}, {PitModel.Task}; {NotYet}.");
+        Console.Error.WriteLine($"tasks evaluated: {NextLapModel.Task}, {PitModel.Task}, {OvertakeModel.TaskFor(1)}–{OvertakeModel.TaskFor(OvertakeDataset.MaxHorizon)}; {NotYet}.");
         return 0;
     }
 
@@ -164,7 +171,7 @@ internal static class ModelCommands
         }
     }
 
-    private static void Print(bool json, object row)
+    internal static void Print(bool json, object row)
     {
         var text = JsonSerializer.Serialize(row);
         if (json)
@@ -177,7 +184,7 @@ internal static class ModelCommands
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{e.GetProperty("task").GetString(),-12} {e.GetProperty("season").GetInt32()} {e.GetProperty("kind").GetString(),-6} {e.GetProperty("model").GetString(),-13} {e.GetProperty("metric").GetString(),-7} {e.GetProperty("value").GetDouble(),8:0.000}  n={e.GetProperty("n").GetInt32()}{(e.GetProperty("trainedOn").GetBoolean() ? "  (trained on this season)" : "")}"));
     }
 
-    private sealed record SeasonSet(int Season, string Kind, List<NextLapExample> NextLap, List<PitExample> Pit);
+    internal sealed record SeasonSet(int Season, string Kind, List<NextLapExample> NextLap, List<PitExample> Pit, List<OvertakeExample> Overtake);
 
     /// <summary>
     /// Examples per season file, read through the ingestion parsers. Pit examples carry circuit stop priors
@@ -195,11 +202,12 @@ internal static class ModelCommands
             foreach (var (file, kind) in races.Where(f => FastF1Recording.SeasonOf(f) == season).Select(f => (f, "race"))
                 .Concat(sprintsBySeason.GetValueOrDefault(season, []).Select(f => (f, "sprint"))))
             {
-                var set = new SeasonSet(season, kind, [], []);
+                var set = new SeasonSet(season, kind, [], [], []);
                 foreach (var race in RecordedRace.ReadSeason(file, rejections, m => Console.Error.WriteLine($"reading {m}")))
                 {
                     set.NextLap.AddRange(NextLapDataset.FromRace(race.Laps, race.TotalLaps));
                     set.Pit.AddRange(PitDataset.FromRace(race.Laps, race.TotalLaps, race.Circuit, priors));
+                    set.Overtake.AddRange(OvertakeDataset.FromRace(race.Laps, race.TotalLaps));
                     if (kind == "race")
                     {
                         finished.Add(race);

@@ -180,6 +180,56 @@ public sealed class RaceLaps
         return completed;
     }
 
+    /// <summary>
+    /// Total length and count of the <see cref="CompletedStints"/> by lap <paramref name="upToLap"/> on
+    /// <paramref name="compound"/> by cars other than <paramref name="except"/>, without allocating (the live path).
+    /// </summary>
+    public (long Sum, int Count) CompletedStintLengths(int upToLap, TyreCompound compound, CarId except)
+    {
+        const int MaxStints = 32;
+        Span<int> last = stackalloc int[MaxStints];
+        Span<int> count = stackalloc int[MaxStints];
+        long sum = 0;
+        var stints = 0;
+        foreach (var car in _cars)
+        {
+            if (car == except)
+            {
+                continue;
+            }
+
+            var laps = _byCar[car];
+            last.Fill(-1);
+            count.Clear();
+            for (var j = 0; j < laps.Count && laps[j].LapNumber <= upToLap; j++)
+            {
+                if (laps[j].Stint is not { } stint)
+                {
+                    continue;
+                }
+
+                if (stint is < 0 or >= MaxStints)
+                {
+                    return Fallback(upToLap, compound, except);
+                }
+
+                last[stint] = j;
+                count[stint]++;
+            }
+
+            for (var stint = 0; stint < MaxStints; stint++)
+            {
+                if (last[stint] >= 0 && laps[last[stint]] is { PitIn: true } end && end.Compound == compound)
+                {
+                    sum += end.TyreAge ?? count[stint];
+                    stints++;
+                }
+            }
+        }
+
+        return (sum, stints);
+    }
+
     /// <summary>Median lap time of the clean laps run as lap <paramref name="lapNumber"/> (null when none); cached until that lap changes.</summary>
     public double? FieldMedian(int lapNumber)
     {
@@ -238,6 +288,22 @@ public sealed class RaceLaps
         }
 
         return -1;
+    }
+
+    private (long Sum, int Count) Fallback(int upToLap, TyreCompound compound, CarId except)
+    {
+        long sum = 0;
+        var count = 0;
+        foreach (var stint in CompletedStints(upToLap))
+        {
+            if (stint.Car != except && stint.Compound == compound)
+            {
+                sum += stint.Length;
+                count++;
+            }
+        }
+
+        return (sum, count);
     }
 
     private void Remove(LapCompleted old)

@@ -12,6 +12,9 @@ namespace StratX.Models.PitNextLap;
 /// </summary>
 public static class PitDataset
 {
+    /// <summary>A typical green-flag pit loss (s): cars closer behind than this get by during a stop.</summary>
+    private const double PitLoss = 22;
+
     /// <param name="laps">The race's laps.</param>
     /// <param name="totalLaps">Race distance.</param>
     /// <param name="circuit">The circuit, for <paramref name="priors"/>.</param>
@@ -76,20 +79,70 @@ public static class PitDataset
 
         var n = lap.LapNumber;
         var totalLaps = race.TotalLaps;
-        long fieldSum = 0;
-        var fieldCount = 0;
-        foreach (var s in race.CompletedStints(n))
-        {
-            if (s.EndedOn <= n && s.Car != car && s.Compound == lap.Compound)
-            {
-                fieldSum += s.Length;
-                fieldCount++;
-            }
-        }
-
+        var (fieldSum, fieldCount) = race.CompletedStintLengths(n, lap.Compound, car);
         var fieldStint = fieldCount > 0 ? (double)fieldSum / fieldCount : 0;
         var behind = lap.Position is { } p && race.At(n, p + 1) is { IntervalToAhead: { IsLapped: false } gap } ? gap.Seconds : 60;
         var previousPosition = i > 0 ? carLaps[i - 1].Position : null;
+        var stoppedMore = 0;
+        var running = 0;
+        var olderTyres = 0;
+        var lastFieldStop = int.MinValue / 2;
+        var withinPitLoss = 0;
+        var nearbyStops = 0;
+        var positionBefore = RaceLaps.IndexOf(carLaps, n - 3) is >= 0 and var b ? carLaps[b].Position : null;
+        foreach (var other in race.Cars)
+        {
+            var otherLaps = race.LapsOf(other);
+            var upTo = RaceLaps.IndexOf(otherLaps, n);
+            if (upTo < 0)
+            {
+                continue;
+            }
+
+            running++;
+            var otherStops = 0;
+            for (var j = 0; j <= upTo; j++)
+            {
+                if (otherLaps[j].PitIn)
+                {
+                    otherStops++;
+                    lastFieldStop = Math.Max(lastFieldStop, otherLaps[j].LapNumber);
+                }
+            }
+
+            if (other == car)
+            {
+                continue;
+            }
+
+            stoppedMore += otherStops > stops ? 1 : 0;
+            olderTyres += otherLaps[upTo].TyreAge > (lap.TyreAge ?? 0) ? 1 : 0;
+            if (lap.GapToLeader is { IsLapped: false } mine && otherLaps[upTo].GapToLeader is { IsLapped: false } theirs && theirs.Seconds > mine.Seconds && theirs.Seconds - mine.Seconds <= PitLoss)
+            {
+                withinPitLoss++;
+            }
+
+            if (positionBefore is { } pb && RaceLaps.IndexOf(otherLaps, n - 3) is >= 0 and var ob && otherLaps[ob].Position is { } op && Math.Abs(op - pb) <= 3
+                && (race.IsInLap(other, n) || race.IsInLap(other, n - 1) || race.IsInLap(other, n - 2)))
+            {
+                nearbyStops++;
+            }
+        }
+
+        var previousStint = 0;
+        var dryUsed = compounds.Count(c => c.IsDry());
+        if (lap.Stint is { } current)
+        {
+            for (var j = i; j >= 0; j--)
+            {
+                if (carLaps[j].Stint == current - 1)
+                {
+                    previousStint = carLaps[j].TyreAge ?? 0;
+                    break;
+                }
+            }
+        }
+
         return new PitExample
         {
             TyreAge = lap.TyreAge ?? 0,
@@ -112,6 +165,14 @@ public static class PitDataset
             FieldStopsThisLap = race.InLaps(n),
             CircuitStopRate = priors?.RateNear(race.Circuit, n + 1, totalLaps) ?? -1,
             StopRate = priors?.RateNear(race.Circuit, n + 1, totalLaps, allCircuits: true) ?? -1,
+            StintIfNoStop = (lap.TyreAge ?? 0) + totalLaps - n,
+            ShareStoppedMore = running > 1 ? (float)stoppedMore / (running - 1) : 0,
+            LapsSinceFieldStop = Math.Min(20, n - lastFieldStop),
+            CarsWithinPitLoss = withinPitLoss,
+            NearbyStopsLastThreeLaps = nearbyStops,
+            PreviousStintLength = previousStint,
+            DryCompoundsUnused = 3 - dryUsed,
+            ShareOnOlderTyres = running > 1 ? (float)olderTyres / (running - 1) : 0,
         };
     }
 

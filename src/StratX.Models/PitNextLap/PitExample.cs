@@ -61,6 +61,30 @@ public sealed class PitExample
     /// <summary>The same over all circuits in earlier seasons.</summary>
     public float StopRate { get; set; }
 
+    /// <summary>Tyre age plus laps remaining: how long the stint would be if the car did not stop again.</summary>
+    public float StintIfNoStop { get; set; }
+
+    /// <summary>Share of the cars that ran lap n which have stopped more often than this car.</summary>
+    public float ShareStoppedMore { get; set; }
+
+    /// <summary>Laps since any car last came in (capped at 20; 20 when none has).</summary>
+    public float LapsSinceFieldStop { get; set; }
+
+    /// <summary>Cars behind on the road within a typical green pit loss (22 s) at the end of lap n: places a stop would cost.</summary>
+    public float CarsWithinPitLoss { get; set; }
+
+    /// <summary>Cars within three places of this one at the end of lap n − 3 that came in at the end of laps n − 2 … n (rivals reacting).</summary>
+    public float NearbyStopsLastThreeLaps { get; set; }
+
+    /// <summary>Length of the car's previous stint (0 in its first).</summary>
+    public float PreviousStintLength { get; set; }
+
+    /// <summary>Soft, medium and hard sets the car has not raced yet (0–3; what it can still switch to).</summary>
+    public float DryCompoundsUnused { get; set; }
+
+    /// <summary>Share of the other cars that ran lap n on older tyres than this car.</summary>
+    public float ShareOnOlderTyres { get; set; }
+
     [ColumnName("Label")]
     public bool Label { get; set; }
 
@@ -70,5 +94,7 @@ public sealed class PitExample
         nameof(LapsRemaining), nameof(Position), nameof(IntervalAhead), nameof(IntervalBehind), nameof(LastLapStatus),
         nameof(FieldStopsLastThreeLaps), nameof(FieldStintLength), nameof(PaceDrop), nameof(AgeOverFieldStint),
         nameof(AheadPitted), nameof(BehindPitted), nameof(FieldStopsThisLap), nameof(CircuitStopRate), nameof(StopRate),
+        nameof(StintIfNoStop), nameof(ShareStoppedMore), nameof(LapsSinceFieldStop), nameof(CarsWithinPitLoss), nameof(NearbyStopsLastThreeLaps),
+        nameof(PreviousStintLength), nameof(DryCompoundsUnused), nameof(ShareOnOlderTyres),
     ];
 }
