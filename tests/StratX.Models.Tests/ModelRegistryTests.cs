@@ -129,6 +129,46 @@ public sealed class ModelRegistryTests : IDisposable
         Assert.Contains("does not load", registry.Status().Single(s => s.Task == PitModel.Task).Problem);
     }
 
+    [Fact]
+    public void Pit_priors_shipped_with_the_model_give_the_rates_they_were_built_with()
+    {
+        var priors = new PitPriors();
+        foreach (var (round, (laps, totalLaps)) in Season2021.All.Where(r => r.Key <= 10))
+        {
+            priors.Add($"circuit {round % 4}", totalLaps, laps);
+        }
+
+        var path = Path.Combine(_root, PitPriors.FileName);
+        priors.Save(path);
+        var loaded = PitPriors.Load(path);
+
+        foreach (var circuit in new[] { "circuit 1", "circuit 3", "never raced here" })
+        {
+            foreach (var lap in new[] { 1, 12, 25, 40 })
+            {
+                Assert.Equal(priors.RateNear(circuit, lap, 57), loaded.RateNear(circuit, lap, 57));
+                Assert.Equal(priors.RateNear(circuit, lap, 57, allCircuits: true), loaded.RateNear(circuit, lap, 57, allCircuits: true));
+            }
+        }
+
+        Assert.True(loaded.RateNear("circuit 1", 20, 57) > 0);
+    }
+
+    [Theory]
+    [InlineData("{\"Stops\": {}, \"CarRaces\": {}}")]
+    [InlineData("{\"Stops\": {\"x\": [[0.5]]}, \"CarRaces\": {}, \"AllStops\": [], \"AllCarRaces\": 1}")]
+    [InlineData("[1, 2, 3]")]
+    [InlineData("")]
+    public void A_malformed_priors_file_is_a_clear_error(string text)
+    {
+        var path = Path.Combine(_root, PitPriors.FileName);
+        File.WriteAllText(path, text);
+
+        var error = Assert.Throws<InvalidDataException>(() => PitPriors.Load(path));
+
+        Assert.Contains(path, error.Message);
+    }
+
     private ModelRegistry Registry()
     {
         var registry = new ModelRegistry(_root, LivePredictor.Loaders);

@@ -47,7 +47,7 @@ internal static class ModelCommands
         }
 
         var rejections = new RejectionLog();
-        var sets = Load(files, [], rejections);
+        var sets = Load(files, [], rejections, out var priors);
         var trained = sets.Select(s => s.Season).Order().ToList();
         var trainedOn = files.Select(TrainingFile.Of).ToList();
 
@@ -79,7 +79,13 @@ internal static class ModelCommands
         Write(output, NextLapModel.Task, "ML.NET FastTree regression: next lap minus the recent clean pace of the car", NextLapExample.FeatureColumns, nextLapMetrics, trained, trainedOn,
             path => NextLapModel.Train(sets.SelectMany(s => s.NextLap)).Save(path));
         Write(output, PitModel.Task, "ML.NET FastTree binary classification: pit at the end of the next lap", PitExample.FeatureColumns, pitMetrics, trained, trainedOn,
-            path => PitModel.Train(sets.SelectMany(s => s.Pit)).Save(path));
+            path =>
+            {
+                PitModel.Train(sets.SelectMany(s => s.Pit)).Save(path);
+
+                // The circuit stop priors of the training seasons go with the model: the server scores without history files.
+                priors.Save(Path.Combine(Path.GetDirectoryName(path)!, PitPriors.FileName));
+            });
         OvertakeTask.Train(output, overtakeMetrics, trained, trainedOn, sets.SelectMany(s => s.Overtake));
         Console.Error.WriteLine($"{rejections.Count} input rows rejected while reading; {NotYet}.");
         return 0;
@@ -190,9 +196,13 @@ internal static class ModelCommands
     /// Examples per season file, read through the ingestion parsers. Pit examples carry circuit stop priors
     /// built from race seasons before their own only (races are read in season order to build them).
     /// </summary>
-    private static List<SeasonSet> Load(IReadOnlyList<string> races, IReadOnlyList<string> sprints, RejectionLog rejections)
+    private static List<SeasonSet> Load(IReadOnlyList<string> races, IReadOnlyList<string> sprints, RejectionLog rejections) =>
+        Load(races, sprints, rejections, out _);
+
+    /// <param name="priors">The stop priors of all race seasons read.</param>
+    private static List<SeasonSet> Load(IReadOnlyList<string> races, IReadOnlyList<string> sprints, RejectionLog rejections, out PitPriors priors)
     {
-        var priors = new PitPriors();
+        priors = new PitPriors();
         var sets = new List<SeasonSet>();
         var sprintsBySeason = sprints.GroupBy(f => FastF1Recording.SeasonOf(f)!.Value).ToDictionary(g => g.Key, g => g.ToList());
         var seasons = races.Select(f => FastF1Recording.SeasonOf(f)!.Value).Concat(sprintsBySeason.Keys).Distinct().Order();

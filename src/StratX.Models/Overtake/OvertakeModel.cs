@@ -2,6 +2,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
 
+using StratX.Models.Scoring;
+
 namespace StratX.Models.Overtake;
 
 /// <summary>
@@ -65,6 +67,9 @@ public sealed class OvertakeModel
     }
 
     public void Save(string path) => _ml.Model.Save(_model, _schema, path);
+
+    /// <summary>Pooled prediction engines for live single-lap scoring.</summary>
+    public PooledEngine<OvertakeExample, BinaryScore> CreateEngine() => new(_ml, _model);
 
     public static OvertakeModel Load(string path)
     {

@@ -3,6 +3,7 @@ using StratX.Domain.Identity;
 using StratX.Domain.Predictions;
 using StratX.Models.Live;
 using StratX.Models.NextLap;
+using StratX.Models.Overtake;
 using StratX.Models.PitNextLap;
 
 namespace StratX.Models.Scoring;
@@ -23,6 +24,7 @@ public sealed class LivePredictor(ModelRegistry registry, TimeProvider? time = n
     {
         [NextLapModel.Task] = folder => NextLapModel.Load(Path.Combine(folder, ModelFiles.ModelFile)).CreateScorer(),
         [PitModel.Task] = folder => PitScorer.Load(folder),
+        [OvertakeModel.Task] = folder => OvertakeScorer.Load(folder),
     };
 
     public const string HazardTask = "sc-hazard";
@@ -50,6 +52,7 @@ public sealed class LivePredictor(ModelRegistry registry, TimeProvider? time = n
             ScoredAt = _time.GetUtcNow(),
             NextLap = NextLap(race, car, laps),
             PitNextLap = Pit(race, car, laps),
+            Overtake = Overtake(race, car),
             PitLoss = new PitLossPrediction(Rules.PitLossGreen, Rules.PitLossVirtualSafetyCar, Rules.PitLossSafetyCar, PredictionOrigin.FromRule(PitLossTask, "no pit-loss table is loaded")),
         };
     }
@@ -89,6 +92,23 @@ public sealed class LivePredictor(ModelRegistry registry, TimeProvider? time = n
         return Score(NextLapModel.Task,
             (NextLapScorer scorer, int version) => new NextLapPrediction(Math.Round(scorer.Predict(example), 3), Math.Round(example.Reference, 3), PredictionOrigin.FromModel(NextLapModel.Task, version)),
             why => new NextLapPrediction(Math.Round(example.NaiveHybrid, 3), Math.Round(example.Reference, 3), PredictionOrigin.FromRule(NextLapModel.Task, why)));
+    }
+
+    private OvertakePrediction? Overtake(RaceLaps race, CarId car)
+    {
+        if (OvertakeDataset.ForLatest(race, car) is not { } example)
+        {
+            return null;
+        }
+
+        var target = new CarId(example.Ahead);
+        return Score(OvertakeModel.Task,
+            (OvertakeScorer s, int version) =>
+            {
+                var (one, two, three) = s.Predict(example);
+                return new OvertakePrediction(target, Math.Round(one, 4), Math.Round(two, 4), Math.Round(three, 4), PredictionOrigin.FromModel(OvertakeModel.Task, version));
+            },
+            why => new OvertakePrediction(target, Rules.Overtake(example.Interval, 1), Rules.Overtake(example.Interval, 2), Rules.Overtake(example.Interval, 3), PredictionOrigin.FromRule(OvertakeModel.Task, why)));
     }
 
     private PitPrediction Pit(RaceLaps race, CarId car, IReadOnlyList<LapCompleted> laps)

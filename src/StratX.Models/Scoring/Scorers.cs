@@ -1,4 +1,5 @@
 using StratX.Models.NextLap;
+using StratX.Models.Overtake;
 using StratX.Models.PitNextLap;
 
 namespace StratX.Models.Scoring;
@@ -40,4 +41,14 @@ public sealed class PitScorer(PooledEngine<PitExample, BinaryScore> engine, PitP
         var priorsFile = Path.Combine(folder, PitPriors.FileName);
         return new PitScorer(model.CreateEngine(), File.Exists(priorsFile) ? PitPriors.Load(priorsFile) : null);
     }
+}
+
+/// <summary>The overtake model for one car at a time: the three horizons from one set of features.</summary>
+public sealed class OvertakeScorer(PooledEngine<OvertakeExample, BinaryScore> engine)
+{
+    /// <summary>P(ahead of the car now ahead after 1, 2 and 3 laps), one engine call per horizon.</summary>
+    public (double One, double Two, double Three) Predict(OvertakeExample example) =>
+        (engine.Predict(example.For(1, false)).Probability, engine.Predict(example.For(2, false)).Probability, engine.Predict(example.For(3, false)).Probability);
+
+    public static OvertakeScorer Load(string folder) => new(OvertakeModel.Load(Path.Combine(folder, ModelFiles.ModelFile)).CreateEngine());
 }
