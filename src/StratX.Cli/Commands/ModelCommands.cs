@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using StratX.Cli.Backtesting;
 using StratX.Ingestion.FastF1;
+using StratX.Ingestion.History;
 using StratX.Ingestion.Validation;
 using StratX.Models;
 using StratX.Models.NextLap;
@@ -11,12 +12,13 @@ using StratX.Models.PitNextLap;
 namespace StratX.Cli.Commands;
 
 /// <summary>
-/// stratx train / stratx evaluate for the trained models: next-lap and pit-next-lap today. The other tasks
-/// of the model set are reported as not trained yet rather than faked.
+/// stratx train / stratx evaluate for the trained models: next-lap and pit-next-lap here; sc-hazard,
+/// degradation, pit-loss and anomaly in their own task files. Tasks not trained yet are reported as such
+/// rather than faked.
 /// </summary>
 internal static class ModelCommands
 {
-    private const string NotYet = "overtake-3, sc-hazard and degradation are not trained yet";
+    private const string NotYet = "overtake-3 is not trained yet";
 
     public static Command Train()
     {
@@ -77,15 +79,20 @@ internal static class ModelCommands
             path => NextLapModel.Train(sets.SelectMany(s => s.NextLap)).Save(path));
         Write(output, PitModel.Task, "ML.NET FastTree binary classification: pit at the end of the next lap", PitExample.FeatureColumns, pitMetrics, trained, trainedOn,
             path => PitModel.Train(sets.SelectMany(s => s.Pit)).Save(path));
+        var history = HistoryLocator.FindFor(data);
+        HazardTask.Train(output, sets, history, trainedOn);
+        DegradationTask.Train(output, sets, trainedOn);
+        PitLossTask.Train(output, sets, trainedOn);
         Console.Error.WriteLine($"{rejections.Count} input rows rejected while reading; {NotYet}.");
         return 0;
     }
 
-    private static void Write(string output, string task, string trainer, IReadOnlyList<string> features, Dictionary<string, double> metrics, List<int> seasons, List<TrainingFile> files, Action<string> save)
+    /// <summary>Writes the next version of a task: <paramref name="save"/> gets the path of its model file, metadata.json goes beside it.</summary>
+    internal static void Write(string output, string task, string trainer, IReadOnlyList<string> features, Dictionary<string, double> metrics, List<int> seasons, List<TrainingFile> files, Action<string> save, string modelFile = ModelFiles.ModelFile)
     {
         var (version, folder) = ModelFiles.NextVersion(output, task);
         Directory.CreateDirectory(folder);
-        save(Path.Combine(folder, ModelFiles.ModelFile));
+        save(Path.Combine(folder, modelFile));
         ModelFiles.WriteMetadata(folder, new ModelMetadata
         {
             Task = task,
@@ -119,7 +126,8 @@ internal static class ModelCommands
         var nextLap = LoadLatest(models, NextLapModel.Task, NextLapModel.Load);
         var pit = LoadLatest(models, PitModel.Task, PitModel.Load);
         var rejections = new RejectionLog();
-        foreach (var set in Load(races, sprints, rejections))
+        var sets = Load(races, sprints, rejections);
+        foreach (var set in sets)
         {
             var seenBy = (ModelMetadata? m) => m?.Seasons.Contains(set.Season) == true && set.Kind == "race";
             foreach (var score in NextLapEvaluation.Evaluate(nextLap.Model, set.NextLap))
@@ -140,14 +148,18 @@ internal static class ModelCommands
             }
         }
 
-        Console.Error.WriteLine($"tasks evaluated: {NextLapModel.Task}, {PitModel.Task}; {NotYet}.");
+        HazardTask.Evaluate(models, sets, row => Print(json, row));
+        DegradationTask.Evaluate(models, sets, row => Print(json, row));
+        PitLossTask.Evaluate(models, sets, row => Print(json, row));
+        AnomalyTask.Evaluate(sets, row => Print(json, row));
+        Console.Error.WriteLine($"tasks evaluated: {NextLapModel.Task}, {PitModel.Task}, {HazardTask.Task}, {DegradationTask.Task}, {PitLossTask.Task}, {AnomalyTask.Task}; {NotYet}.");
         return 0;
     }
 
-    private static (T? Model, ModelMetadata? Metadata) LoadLatest<T>(string root, string task, Func<string, T> load)
+    internal static (T? Model, ModelMetadata? Metadata) LoadLatest<T>(string root, string task, Func<string, T> load, string modelFile = ModelFiles.ModelFile)
         where T : class
     {
-        if (ModelFiles.Latest(root, task) is not { } folder)
+        if (ModelFiles.Latest(root, task, modelFile) is not { } folder)
         {
             Console.Error.WriteLine($"stratx evaluate: no {task} model under {root}; scoring its baselines only.");
             return (null, null);
@@ -155,7 +167,7 @@ internal static class ModelCommands
 
         try
         {
-            return (load(Path.Combine(folder, ModelFiles.ModelFile)), ModelFiles.ReadMetadata(folder));
+            return (load(Path.Combine(folder, modelFile)), ModelFiles.ReadMetadata(folder));
         }
         catch (InvalidDataException e)
         {
@@ -177,7 +189,11 @@ internal static class ModelCommands
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{e.GetProperty("task").GetString(),-12} {e.GetProperty("season").GetInt32()} {e.GetProperty("kind").GetString(),-6} {e.GetProperty("model").GetString(),-13} {e.GetProperty("metric").GetString(),-7} {e.GetProperty("value").GetDouble(),8:0.000}  n={e.GetProperty("n").GetInt32()}{(e.GetProperty("trainedOn").GetBoolean() ? "  (trained on this season)" : "")}"));
     }
 
-    private sealed record SeasonSet(int Season, string Kind, List<NextLapExample> NextLap, List<PitExample> Pit);
+    /// <summary>One season file's examples and races; <see cref="IsRace"/> is false for sprints.</summary>
+    internal sealed record SeasonSet(int Season, string Kind, List<NextLapExample> NextLap, List<PitExample> Pit, List<RecordedRace> Races)
+    {
+        public bool IsRace => Kind == "race";
+    }
 
     /// <summary>
     /// Examples per season file, read through the ingestion parsers. Pit examples carry circuit stop priors
@@ -195,11 +211,12 @@ internal static class ModelCommands
             foreach (var (file, kind) in races.Where(f => FastF1Recording.SeasonOf(f) == season).Select(f => (f, "race"))
                 .Concat(sprintsBySeason.GetValueOrDefault(season, []).Select(f => (f, "sprint"))))
             {
-                var set = new SeasonSet(season, kind, [], []);
+                var set = new SeasonSet(season, kind, [], [], []);
                 foreach (var race in RecordedRace.ReadSeason(file, rejections, m => Console.Error.WriteLine($"reading {m}")))
                 {
                     set.NextLap.AddRange(NextLapDataset.FromRace(race.Laps, race.TotalLaps));
                     set.Pit.AddRange(PitDataset.FromRace(race.Laps, race.TotalLaps, race.Circuit, priors));
+                    set.Races.Add(race);
                     if (kind == "race")
                     {
                         finished.Add(race);
