@@ -13,7 +13,7 @@ internal static class AnomalyTask
     {
         foreach (var set in sets.Where(s => s.Races.Count > 0))
         {
-            var judged = set.Races.SelectMany(r => r.Laps.GroupBy(l => l.Car).SelectMany(car => LapAnomalyDetector.All([.. car]).Select(a => (Race: r, Car: car.Key.Value, Anomaly: a)))).ToList();
+            var judged = set.Races.SelectMany(r => LapAnomalyDetector.Race(r.Laps).Select(a => (Race: r, Car: a.Lap.Car.Value, a.Anomaly))).ToList();
             var flagged = judged.Where(j => j.Anomaly.Flag).ToList();
             print(new { task = Task, season = set.Season, kind = set.Kind, trainedOn = false, model = Model, metric = "flags-per-race", value = Math.Round((double)flagged.Count / set.Races.Count, 3), n = set.Races.Count });
             print(new { task = Task, season = set.Season, kind = set.Kind, trainedOn = false, model = Model, metric = "flagged-lap-share", value = Math.Round((double)flagged.Count / judged.Count, 5), n = judged.Count });

@@ -14,8 +14,8 @@ namespace StratX.Models.Anomaly;
 public sealed record LapAnomaly(int LapNumber, double Score, double SecondsOff, bool Flag, bool Explained, string Reason);
 
 /// <summary>
-/// A lap out of line with the car's own recent behaviour: a slow lap that traffic, the track status, a pit
-/// stop or the start do not explain, or (when present) a speed-trap drop or a changed throttle/brake pattern.
+/// A lap out of line with the car's own recent behaviour: a slow lap that traffic, the track status (or
+/// the restart after a neutralisation), a pit stop, the start or the whole field slowing do not explain, or (when present) a speed-trap drop or a changed throttle/brake pattern.
 /// Rules and robust statistics, no training; thresholds in docs/MODELS.md.
 /// </summary>
 public static class LapAnomalyDetector
@@ -32,38 +32,99 @@ public static class LapAnomalyDetector
     public const int ReferenceLaps = 5;
     public const int MinimumReferenceLaps = 3;
 
-    /// <summary>Judges the car's latest lap from its laps so far (one car, any order); null with no timed lap.</summary>
-    public static LapAnomaly? Latest(IReadOnlyList<LapCompleted> carLaps, IReadOnlyDictionary<int, LapTelemetrySummary>? telemetry = null)
+    /// <summary>The field counts as slow too when the cars that ran the lap earlier lost at least this share of this car's loss (and a second).</summary>
+    public const double FieldShare = 0.4;
+
+    /// <summary>
+    /// Judges the car's latest lap from its laps so far (one car, any order); null with no lap. With
+    /// <paramref name="fieldLaps"/> (the other cars' laps so far), a lap that the cars which crossed the line
+    /// before it also lost time on (rain, an unreported yellow) is explained, not flagged.
+    /// </summary>
+    public static LapAnomaly? Latest(IReadOnlyList<LapCompleted> carLaps, IReadOnlyDictionary<int, LapTelemetrySummary>? telemetry = null, IReadOnlyList<LapCompleted>? fieldLaps = null)
     {
         ArgumentNullException.ThrowIfNull(carLaps);
         var ordered = carLaps.OrderBy(l => l.LapNumber).ToList();
-        return ordered.Count == 0 ? null : Judge(ordered, ordered.Count - 1, telemetry);
+        if (ordered.Count == 0)
+        {
+            return null;
+        }
+
+        var field = fieldLaps?.Where(l => l.Car != ordered[0].Car).GroupBy(l => l.Car).Select(g => g.OrderBy(l => l.LapNumber).ToList()).ToList();
+        return Judge(ordered, ordered.Count - 1, telemetry, field);
     }
 
-    /// <summary>Every lap of one car judged as it would have been live (each from the laps before it only).</summary>
-    public static List<LapAnomaly> All(IReadOnlyList<LapCompleted> carLaps, IReadOnlyDictionary<int, LapTelemetrySummary>? telemetry = null)
+    /// <summary>Every lap of every car of a race judged as it would have been live (each from what had happened before it crossed the line).</summary>
+    public static List<(LapCompleted Lap, LapAnomaly Anomaly)> Race(IReadOnlyList<LapCompleted> raceLaps)
     {
-        var ordered = carLaps.OrderBy(l => l.LapNumber).ToList();
-        return [.. Enumerable.Range(0, ordered.Count).Select(i => Judge(ordered, i, telemetry))];
+        var cars = raceLaps.GroupBy(l => l.Car).Select(g => g.OrderBy(l => l.LapNumber).ToList()).ToList();
+        var judged = new List<(LapCompleted, LapAnomaly)>();
+        foreach (var car in cars)
+        {
+            var others = cars.Where(c => c[0].Car != car[0].Car).ToList();
+            judged.AddRange(car.Select((lap, i) => (lap, Judge(car, i, null, others))));
+        }
+
+        return judged;
     }
 
-    private static LapAnomaly Judge(List<LapCompleted> ordered, int index, IReadOnlyDictionary<int, LapTelemetrySummary>? telemetry)
+    /// <summary>Time lost on a lap against the car's own recent clean laps; null without enough of them.</summary>
+    private static (double Off, double Median, double Noise, int Laps)? Offset(List<LapCompleted> ordered, int index)
+    {
+        if (ordered[index].LapTime is not { } time)
+        {
+            return null;
+        }
+
+        var times = ordered.Take(index).Where(NextLapDataset.IsClean).TakeLast(ReferenceLaps).Select(l => l.LapTime!.Value).ToList();
+        if (times.Count < MinimumReferenceLaps)
+        {
+            return null;
+        }
+
+        var median = Median(times);
+        var noise = Math.Max(NoiseFloor, 1.4826 * Median([.. times.Select(t => Math.Abs(t - median))]));
+        return (time - median, median, noise, times.Count);
+    }
+
+    /// <summary>The median loss on the same lap of the other cars that crossed the line before this one (at least two), if any.</summary>
+    private static double? FieldLoss(LapCompleted lap, List<List<LapCompleted>>? field)
+    {
+        if (field is null)
+        {
+            return null;
+        }
+
+        var losses = new List<double>();
+        foreach (var car in field)
+        {
+            var i = car.FindIndex(l => l.LapNumber == lap.LapNumber);
+            if (i >= 0 && car[i].OccurredAt < lap.OccurredAt && Offset(car, i) is { } o)
+            {
+                losses.Add(o.Off);
+            }
+        }
+
+        return losses.Count >= 2 ? Median(losses) : null;
+    }
+
+    private static LapAnomaly Judge(List<LapCompleted> ordered, int index, IReadOnlyDictionary<int, LapTelemetrySummary>? telemetry, List<List<LapCompleted>>? field)
     {
         var lap = ordered[index];
         var reference = ordered.Take(index).Where(NextLapDataset.IsClean).TakeLast(ReferenceLaps).ToList();
-        var explanation = Explain(lap);
+        var explanation = Explain(lap, index > 0 ? ordered[index - 1] : null);
         var reasons = new List<string>();
         double score = 0, off = 0;
-        if (lap.LapTime is { } time && reference.Count >= MinimumReferenceLaps)
+        if (Offset(ordered, index) is { } o)
         {
-            var times = reference.Select(l => l.LapTime!.Value).ToList();
-            var median = Median(times);
-            var noise = Math.Max(NoiseFloor, 1.4826 * Median([.. times.Select(t => Math.Abs(t - median))]));
-            off = time - median;
-            score = off / noise;
+            off = o.Off;
+            score = off / o.Noise;
             if (score >= ScoreThreshold && off >= MinimumSecondsOff)
             {
-                reasons.Add(Text($"lap {time:0.000} s is {off:0.00} s off the car's last {times.Count} clean laps (median {median:0.000} s, spread {noise:0.00} s)"));
+                reasons.Add(Text($"lap {lap.LapTime:0.000} s is {off:0.00} s off the car's last {o.Laps} clean laps (median {o.Median:0.000} s, spread {o.Noise:0.00} s)"));
+                if (explanation is null && FieldLoss(lap, field) is { } fieldLoss && fieldLoss >= Math.Max(MinimumSecondsOff, FieldShare * off))
+                {
+                    explanation = Text($"the cars ahead on the road lost {fieldLoss:0.0} s on this lap too");
+                }
             }
         }
 
@@ -109,11 +170,12 @@ public static class LapAnomalyDetector
     }
 
     /// <summary>Why a slow lap is expected, or null.</summary>
-    private static string? Explain(LapCompleted lap) =>
+    private static string? Explain(LapCompleted lap, LapCompleted? previous) =>
         lap.LapNumber <= 1 ? "the start"
         : lap.PitIn ? "in-lap"
         : lap.PitOut ? "out-lap"
         : lap.TrackStatus is not TrackStatus.Green and not TrackStatus.Unknown ? $"track status {lap.TrackStatus}"
+        : previous is not null && previous.TrackStatus.IsNeutralised() ? "restart after a neutralisation"
         : lap.IntervalToAhead is { IsLapped: false } gap && gap.Seconds < TrafficSeconds ? Text($"in traffic, {gap.Seconds:0.0} s behind the car ahead")
         : null;
 

@@ -51,7 +51,7 @@ public sealed record DegradationCurves
 
     public static DegradationCurves Fit(IEnumerable<(string? Circuit, Stint Stint)> stints, FuelModel fuel)
     {
-        var rates = stints.Select(s => (s.Circuit, s.Stint.Compound, Rate: StintRate(s.Stint))).Where(s => s.Rate is not null).ToList();
+        var rates = stints.Where(s => s.Stint.Compound.IsDry()).Select(s => (s.Circuit, s.Stint.Compound, Rate: StintRate(s.Stint))).Where(s => s.Rate is not null).ToList();
         var compounds = rates.GroupBy(r => r.Compound).ToDictionary(g => g.Key, g => new WearRate(Math.Round(StintLaps.Median(g.Select(r => r.Rate!.Value)), 4), g.Count()));
         var circuits = new Dictionary<string, WearRate>(StringComparer.OrdinalIgnoreCase);
         foreach (var g in rates.Where(r => r.Circuit is not null).GroupBy(r => Key(r.Circuit!, r.Compound), StringComparer.OrdinalIgnoreCase))
@@ -64,15 +64,21 @@ public sealed record DegradationCurves
         return new DegradationCurves { FuelSecondsPerLap = fuel.SecondsPerLap, Compounds = compounds, Circuits = circuits };
     }
 
-    /// <summary>Fuel-corrected pace loss per lap of tyre age: the circuit's, else the compound's, else 0.</summary>
+    /// <summary>
+    /// Fuel-corrected pace loss per lap of tyre age: the circuit's, else the compound's. 0 for intermediates
+    /// and wets: on a wet or drying track the track, not the tyre, sets the trend (their fitted rate was
+    /// negative), so only the fuel term is applied.
+    /// </summary>
     public double RateFor(string? circuit, TyreCompound compound) =>
-        circuit is not null && Circuits.TryGetValue(Key(circuit, compound), out var c) ? c.SecondsPerLap
+        !compound.IsDry() ? 0
+        : circuit is not null && Circuits.TryGetValue(Key(circuit, compound), out var c) ? c.SecondsPerLap
         : Compounds.TryGetValue(compound, out var r) ? r.SecondsPerLap
         : 0;
 
     /// <summary>
-    /// The mean lap time of a stint's late window predicted from its early window: the early mean, plus
-    /// wear over the tyre-age gap, minus the fuel burnt over the lap gap. Null when the stint is too short.
+    /// The mean lap time of a stint's late window predicted from its early window: the early window's median
+    /// (one slowish lap among the first five does not move it), plus wear over the tyre-age gap, minus the
+    /// fuel burnt over the lap gap. No-change is the early window's mean. Null when the stint is too short.
     /// </summary>
     public (double Predicted, double NoChange, double Actual)? PredictLateWindow(string? circuit, Stint stint)
     {
@@ -85,8 +91,8 @@ public sealed record DegradationCurves
         var late = stint.Clean.TakeLast(Window).ToList();
         var ageGap = late.Average(l => l.TyreAge) - early.Average(l => l.TyreAge);
         var lapGap = late.Average(l => l.LapNumber) - early.Average(l => l.LapNumber);
-        var start = early.Average(l => l.LapTime);
-        return (start + (RateFor(circuit, stint.Compound) * ageGap) - (FuelSecondsPerLap * lapGap), start, late.Average(l => l.LapTime));
+        var anchor = StintLaps.Median(early.Select(l => l.LapTime));
+        return (anchor + (RateFor(circuit, stint.Compound) * ageGap) - (FuelSecondsPerLap * lapGap), early.Average(l => l.LapTime), late.Average(l => l.LapTime));
     }
 
     public static string Key(string circuit, TyreCompound compound) => $"{circuit}|{compound.ToFeedName()}";

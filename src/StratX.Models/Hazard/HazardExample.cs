@@ -61,5 +61,12 @@ public sealed class HazardExample
         nameof(LapsSinceNeutralised), nameof(NeutralisedNow), nameof(YellowLastLap), nameof(WetShare), nameof(Retired), nameof(RetiredRecently),
     ];
 
+    /// <summary>
+    /// The features of a lap further ahead that can be known now: the lap-to-lap signals (yellow, a car just
+    /// parked, neutralised now, neutralisations so far, retirements) are unknown that far out, so the
+    /// hazard of later laps is scored by a model without them, which gives their average effect.
+    /// </summary>
+    public static readonly string[] AheadColumns = [nameof(CircuitRate), nameof(FirstLap), nameof(WetShare)];
+
     public HazardExample Copy() => (HazardExample)MemberwiseClone();
 }

@@ -11,7 +11,8 @@ public readonly record struct HazardForecast(double NextLap, double RestOfRace);
 /// Safety-car / VSC hazard: L2-regularised logistic regression (ML.NET L-BFGS) on standardised
 /// <see cref="HazardExample"/> features. A logistic model rather than trees: a season has ~1,200 laps and
 /// ~30 neutralisations, too few positives for trees to stay calibrated. The rest-of-race probability is
-/// 1 − Π(1 − h) over the remaining laps, each lap's h scored with the features rolled forward.
+/// 1 − Π(1 − h) over the remaining laps: the next lap's h from the full model, later laps' from a second
+/// logistic model on the features known ahead (<see cref="HazardExample.AheadColumns"/>), rolled forward.
 /// </summary>
 public sealed class HazardModel
 {
@@ -20,15 +21,20 @@ public sealed class HazardModel
     public const string Constant = "constant";
 
     private readonly MLContext _ml;
+    /// <summary>The later-laps model is saved beside the model file under this name.</summary>
+    public const string AheadFile = "model-ahead.zip";
+
     private readonly ITransformer _model;
+    private readonly ITransformer _ahead;
     private readonly DataViewSchema _schema;
     private readonly object _gate = new();
     private PredictionEngine<HazardExample, HazardScore>? _engine;
 
-    private HazardModel(MLContext ml, ITransformer model, DataViewSchema schema)
+    private HazardModel(MLContext ml, ITransformer model, ITransformer ahead, DataViewSchema schema)
     {
         _ml = ml;
         _model = model;
+        _ahead = ahead;
         _schema = schema;
     }
 
@@ -42,7 +48,11 @@ public sealed class HazardModel
 
         var ml = new MLContext(seed);
         var data = ml.Data.LoadFromEnumerable(training);
-        var pipeline = ml.Transforms.Concatenate("Features", HazardExample.FeatureColumns)
+        return new HazardModel(ml, Pipeline(ml, HazardExample.FeatureColumns).Fit(data), Pipeline(ml, HazardExample.AheadColumns).Fit(data), data.Schema);
+    }
+
+    private static IEstimator<ITransformer> Pipeline(MLContext ml, string[] columns) =>
+        ml.Transforms.Concatenate("Features", columns)
             .Append(ml.Transforms.NormalizeMeanVariance("Features"))
             .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
             {
@@ -52,14 +62,26 @@ public sealed class HazardModel
                 LabelColumnName = "Label",
                 FeatureColumnName = "Features",
             }));
-        return new HazardModel(ml, pipeline.Fit(data), data.Schema);
-    }
 
     /// <summary>P(neutralisation during the next lap) for each example, in order.</summary>
-    public double[] Predict(IReadOnlyList<HazardExample> examples)
+    public double[] Predict(IReadOnlyList<HazardExample> examples) => Predict(_model, examples);
+
+    private double[] Predict(ITransformer model, IReadOnlyList<HazardExample> examples)
     {
-        var scored = _model.Transform(_ml.Data.LoadFromEnumerable(examples));
+        var scored = model.Transform(_ml.Data.LoadFromEnumerable(examples));
         return [.. scored.GetColumn<float>("Probability").Select(p => (double)p)];
+    }
+
+    /// <summary>The hazard of each lap in order: the first from the full model, the rest from the later-laps model.</summary>
+    private double[] Hazards(List<HazardExample> laps)
+    {
+        if (laps.Count == 0)
+        {
+            return [];
+        }
+
+        var later = laps.Count > 1 ? Predict(_ahead, laps[1..]) : [];
+        return [ScoreNextLap(laps[0]), .. later];
     }
 
     /// <summary>P(neutralisation during the next lap) for one example (thread-safe).</summary>
@@ -75,8 +97,7 @@ public sealed class HazardModel
     /// <summary>Both probabilities from the features at the end of a lap.</summary>
     public HazardForecast Score(HazardExample now)
     {
-        var future = RollForward(now);
-        var h = future.Count == 0 ? [] : Predict(future);
+        var h = Hazards(RollForward(now));
         return new HazardForecast(h.Length > 0 ? h[0] : 0, RestOfRace(h));
     }
 
@@ -120,12 +141,18 @@ public sealed class HazardModel
         return laps;
     }
 
-    public void Save(string path) => _ml.Model.Save(_model, _schema, path);
+    /// <summary>Saves the model to <paramref name="path"/> and the later-laps model beside it (<see cref="AheadFile"/>).</summary>
+    public void Save(string path)
+    {
+        _ml.Model.Save(_model, _schema, path);
+        _ml.Model.Save(_ahead, _schema, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, AheadFile));
+    }
 
     public static HazardModel Load(string path)
     {
         var (ml, model, schema) = MlModelFile.Load(path, "hazard model");
-        return new HazardModel(ml, model, schema);
+        var (_, ahead, _) = MlModelFile.Load(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, AheadFile), "hazard later-laps model");
+        return new HazardModel(ml, model, ahead, schema);
     }
 
     /// <summary>
@@ -146,13 +173,14 @@ public sealed class HazardModel
         if (model is not null)
         {
             next.Add(BinaryScores.Of(Name, model.Predict(examples), labels, probabilities: true));
-            var forward = examples.Select(RollForward).ToList();
-            var hazards = model.Predict([.. forward.SelectMany(f => f)]);
+            var nextScores = model.Predict(examples);
+            var forward = examples.Select(e => RollForward(e).Skip(1).ToList()).ToList();
+            var hazards = model.Predict(model._ahead, [.. forward.SelectMany(f => f)]);
             var restScores = new double[examples.Count];
             var offset = 0;
             for (var i = 0; i < examples.Count; i++)
             {
-                restScores[i] = RestOfRace(hazards.Skip(offset).Take(forward[i].Count));
+                restScores[i] = RestOfRace(hazards.Skip(offset).Take(forward[i].Count).Prepend(nextScores[i]));
                 offset += forward[i].Count;
             }
 
