@@ -23,7 +23,7 @@ public static class LapAnomalyDetector
     public const double ScoreThreshold = 5.0;
 
     /// <summary>And at least this many seconds slower than the reference (a 0.3 s lap is never an alarm).</summary>
-    public const double MinimumSecondsOff = 1.0;
+    public const double MinimumSecondsOff = 1.5;
 
     public const double TrafficSeconds = 1.5;
     public const double NoiseFloor = 0.2;
@@ -176,6 +176,7 @@ public static class LapAnomalyDetector
         : lap.PitOut ? "out-lap"
         : lap.TrackStatus is not TrackStatus.Green and not TrackStatus.Unknown ? $"track status {lap.TrackStatus}"
         : previous is not null && previous.TrackStatus.IsNeutralised() ? "restart after a neutralisation"
+        : previous?.GapToLeader is { } before && lap.GapToLeader is { } after && after.Laps > before.Laps ? "being lapped (blue flags)"
         : lap.IntervalToAhead is { IsLapped: false } gap && gap.Seconds < TrafficSeconds ? Text($"in traffic, {gap.Seconds:0.0} s behind the car ahead")
         : null;
 

@@ -12,7 +12,8 @@ public readonly record struct CliffAlert(bool Fires, double Score, double Excess
 /// The tyre-cliff detector. A line is fitted through the stint's clean laps before the last three
 /// (fuel-corrected time against tyre age, at least as steep as the wear curve); the median of the last three
 /// against that line (one slow lap in traffic does not fire it), over the noise of the laps before them
-/// (1.4826 × MAD, at least 0.15 s), is the score.
+/// (1.4826 × MAD, at least 0.15 s), is the score. Laps within 1.5 s of the car ahead or under blue flags
+/// are left out of the check (a two-lap fight reads like a cliff otherwise).
 /// It fires when the score reaches <see cref="ScoreThreshold"/> and the excess
 /// <see cref="ExcessThreshold"/> seconds (see docs/MODELS.md for how these were chosen).
 /// </summary>
@@ -26,7 +27,8 @@ public static class CliffDetector
     /// <summary>The alert for the stint as it stands (needs the early window plus at least two laps plus the recent ones).</summary>
     public static CliffAlert Check(Stint stint, double wearPerLap, double scoreThreshold = ScoreThreshold, double excessThreshold = ExcessThreshold)
     {
-        var laps = stint.Clean;
+        // Laps behind another car or under blue flags are slow for reasons other than the tyres.
+        var laps = stint.Clean.Where(l => !l.Disturbed).ToList();
         var window = DegradationCurves.Window;
         if (laps.Count < window + 2 + RecentLaps)
         {

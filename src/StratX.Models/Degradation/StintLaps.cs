@@ -5,8 +5,11 @@ using StratX.Models.NextLap;
 
 namespace StratX.Models.Degradation;
 
-/// <summary>A clean lap of a stint: race lap, tyre age, lap time and the time with the fuel effect added back.</summary>
-public readonly record struct StintLap(int LapNumber, int TyreAge, double LapTime, double Corrected);
+/// <summary>
+/// A clean lap of a stint: race lap, tyre age, lap time and the time with the fuel effect added back;
+/// <paramref name="Disturbed"/> when the car was within 1.5 s of the car ahead or was being lapped (blue flags).
+/// </summary>
+public readonly record struct StintLap(int LapNumber, int TyreAge, double LapTime, double Corrected, bool Disturbed = false);
 
 /// <summary>One stint of one car: its compound and its clean laps so far, in order.</summary>
 public sealed record Stint(string Car, int Number, TyreCompound Compound, IReadOnlyList<StintLap> Clean, bool Ended);
@@ -47,7 +50,9 @@ public static class StintLaps
                 }
 
                 times.Add(time);
-                clean.Add(new StintLap(lap.LapNumber, age, time, fuel.Correct(time, lap.LapNumber)));
+                var lapped = i > 0 && ordered[i - 1].GapToLeader is { } before && lap.GapToLeader is { } after && after.Laps > before.Laps;
+                var following = lap.IntervalToAhead is { IsLapped: false } gap && gap.Seconds < 1.5;
+                clean.Add(new StintLap(lap.LapNumber, age, time, fuel.Correct(time, lap.LapNumber), lapped || following));
             }
 
             stints.Add(new Stint(first.Car.Value, number, first.Compound, clean, ended));
