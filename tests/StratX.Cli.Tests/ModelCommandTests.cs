@@ -34,7 +34,18 @@ public sealed class ModelCommandTests : IDisposable
         var mae = rows.Where(r => r.GetProperty("task").GetString() == "next-lap" && r.GetProperty("metric").GetString() == "mae").ToDictionary(r => r.GetProperty("model").GetString()!, r => r.GetProperty("value").GetDouble());
         Assert.Equal(["fasttree", "naive-hybrid", "naive-last"], mae.Keys.Order());
         Assert.True(mae["fasttree"] < mae["naive-hybrid"], $"fasttree {mae["fasttree"]} vs naive-hybrid {mae["naive-hybrid"]} (in-sample)");
-        Assert.Equal(["next-lap", "pit-next-lap"], rows.Select(r => r.GetProperty("task").GetString()).Distinct().Order());
+        Assert.Equal(["anomaly", "degradation", "next-lap", "pit-loss", "pit-next-lap", "sc-hazard"], rows.Select(r => r.GetProperty("task").GetString()).Distinct().Order());
+        var brier = rows.Where(r => r.GetProperty("task").GetString() == "sc-hazard" && r.GetProperty("metric").GetString() == "brier").ToDictionary(r => r.GetProperty("model").GetString()!, r => r.GetProperty("value").GetDouble());
+        Assert.Equal(["constant", "logistic"], brier.Keys.Order());
+        var degradation = rows.Where(r => r.GetProperty("task").GetString() == "degradation" && r.GetProperty("metric").GetString() == "mae").ToDictionary(r => r.GetProperty("model").GetString()!, r => r.GetProperty("value").GetDouble());
+        Assert.True(degradation["wear-curve"] < degradation["no-change"], $"degradation MAE {degradation["wear-curve"]} vs no-change {degradation["no-change"]} (in-sample)");
+        foreach (var task in new[] { "sc-hazard", "degradation", "pit-loss" })
+        {
+            Assert.True(File.Exists(Path.Combine(_models, task, "v2", "metadata.json")), $"{task} v2");
+        }
+
+        Assert.True(File.Exists(Path.Combine(_models, "sc-hazard", "v1", "circuit-priors.json")));
+        Assert.True(File.Exists(Path.Combine(_models, "pit-loss", "v1", "pit-loss.json")));
         Assert.Contains(rows, r => r.GetProperty("model").GetString() == "fasttree" && r.GetProperty("version").GetInt32() == 2);
         var auc = rows.Where(r => r.GetProperty("task").GetString() == "pit-next-lap" && r.GetProperty("metric").GetString() == "auc").ToDictionary(r => r.GetProperty("model").GetString()!, r => r.GetProperty("value").GetDouble());
         Assert.True(auc["fasttree"] > auc["tyre-age"], $"pit AUC fasttree {auc["fasttree"]} vs tyre-age {auc["tyre-age"]} (in-sample)");
