@@ -72,11 +72,13 @@ public sealed record PitLossTable
     }
 
     /// <summary>
-    /// The stops of a race with their measured loss. The car's pace on a green lap is the median of its last
-    /// five clean laps before the in-lap (the field's median clean lap that lap when it has none); on a
-    /// neutralised lap it is the median lap of the cars that did not stop on that lap number, since everyone
-    /// is slow then. A stop counts as under a safety car if either lap saw one, else VSC if either saw one;
-    /// stops under a red flag (a free tyre change) are left out.
+    /// The stops of a race with their measured loss: in-lap plus out-lap minus what staying out would have
+    /// taken. Under green that is twice the car's pace, the median of its last five clean laps before the
+    /// in-lap (the field's median clean lap when it has none). When either lap was neutralised, everyone is
+    /// slow and the phase of the neutralisation matters, so it is the median time the cars around it on the
+    /// road (within 30 s at the start of the in-lap) took over the same two laps without stopping. A stop's
+    /// status is its in-lap's; stops under a red flag (a free tyre change) and stops made just before a
+    /// neutralisation (green in-lap, neutralised out-lap) are left out.
     /// </summary>
     public static List<PitLossSample> SamplesFromRace(string? circuit, IReadOnlyList<LapCompleted> laps)
     {
@@ -94,42 +96,84 @@ public sealed record PitLossTable
                     continue;
                 }
 
-                if (inLap.TrackStatus == TrackStatus.Red || outLap.TrackStatus == TrackStatus.Red)
+                // Red flag: a free tyre change. Green in, neutralised out: the car stopped just before the
+                // neutralisation and its out-lap has no fair reference; neither a green nor a neutralised stop.
+                if (inLap.TrackStatus == TrackStatus.Red || outLap.TrackStatus == TrackStatus.Red
+                    || (!inLap.TrackStatus.IsNeutralised() && outLap.TrackStatus.IsNeutralised()))
                 {
                     continue;
                 }
 
-                var clean = ordered.Take(i).Where(NextLapDataset.IsClean).TakeLast(5).Select(l => l.LapTime!.Value).ToList();
-                var carPace = clean.Count > 0 ? Median(clean) : FieldMedian(byLap, inLap.LapNumber, cleanOnly: true);
-                if (Reference(byLap, inLap, carPace) is not { } inRef || Reference(byLap, outLap, carPace) is not { } outRef)
+                double reference;
+                if (!inLap.TrackStatus.IsNeutralised() && !outLap.TrackStatus.IsNeutralised())
+                {
+                    var clean = ordered.Take(i).Where(NextLapDataset.IsClean).TakeLast(5).Select(l => l.LapTime!.Value).ToList();
+                    if ((clean.Count > 0 ? Median(clean) : FieldMedian(byLap, inLap.LapNumber)) is not { } pace)
+                    {
+                        continue;
+                    }
+
+                    reference = 2 * pace;
+                }
+                else if (i > 0 && NeighboursTwoLaps(byLap, ordered[i - 1]) is { } neighbours)
+                {
+                    reference = neighbours;
+                }
+                else
                 {
                     continue;
                 }
 
-                var status = StatusOf(inLap.TrackStatus, outLap.TrackStatus);
-                samples.Add(new PitLossSample(circuit, car.Key.Value, inLap.LapNumber, status, Math.Round(inTime + outTime - inRef - outRef, 3)));
+                samples.Add(new PitLossSample(circuit, car.Key.Value, inLap.LapNumber, StatusOf(inLap.TrackStatus, outLap.TrackStatus), Math.Round(inTime + outTime - reference, 3)));
             }
         }
 
         return samples;
     }
 
+    /// <summary>The stop's status is the in-lap's: when the car came in.</summary>
     public static PitStatus StatusOf(TrackStatus inLap, TrackStatus outLap) =>
-        inLap == TrackStatus.SafetyCar || outLap == TrackStatus.SafetyCar ? PitStatus.SafetyCar
-        : inLap is TrackStatus.VirtualSafetyCar or TrackStatus.VirtualSafetyCarEnding || outLap is TrackStatus.VirtualSafetyCar or TrackStatus.VirtualSafetyCarEnding ? PitStatus.VirtualSafetyCar
+        inLap == TrackStatus.SafetyCar ? PitStatus.SafetyCar
+        : inLap is TrackStatus.VirtualSafetyCar or TrackStatus.VirtualSafetyCarEnding ? PitStatus.VirtualSafetyCar
         : PitStatus.Green;
 
-    private static double? Reference(Dictionary<int, List<LapCompleted>> byLap, LapCompleted lap, double? carPace) =>
-        lap.TrackStatus.IsNeutralised() ? FieldMedian(byLap, lap.LapNumber, cleanOnly: false) : carPace;
+    /// <summary>Seconds either side on the road within which other cars started the in-lap: the same phase of a neutralisation.</summary>
+    private const double NeighbourSeconds = 30;
 
-    private static double? FieldMedian(Dictionary<int, List<LapCompleted>> byLap, int lapNumber, bool cleanOnly)
+    /// <summary>
+    /// The median time the cars near the stopping car on the road (crossing the line within
+    /// <see cref="NeighbourSeconds"/> of it at the start of its in-lap) took over the same two laps without
+    /// stopping; null with fewer than two such cars.
+    /// </summary>
+    private static double? NeighboursTwoLaps(Dictionary<int, List<LapCompleted>> byLap, LapCompleted beforeInLap)
+    {
+        if (!byLap.TryGetValue(beforeInLap.LapNumber, out var start) || !byLap.TryGetValue(beforeInLap.LapNumber + 1, out var first) || !byLap.TryGetValue(beforeInLap.LapNumber + 2, out var second))
+        {
+            return null;
+        }
+
+        var totals = new List<double>();
+        foreach (var other in start.Where(l => l.Car != beforeInLap.Car && Math.Abs((l.OccurredAt - beforeInLap.OccurredAt).TotalSeconds) <= NeighbourSeconds))
+        {
+            var a = first.FirstOrDefault(l => l.Car == other.Car);
+            var b = second.FirstOrDefault(l => l.Car == other.Car);
+            if (a is { PitIn: false, PitOut: false, LapTime: { } ta } && b is { PitIn: false, PitOut: false, LapTime: { } tb })
+            {
+                totals.Add(ta + tb);
+            }
+        }
+
+        return totals.Count >= 2 ? Median(totals) : null;
+    }
+
+    private static double? FieldMedian(Dictionary<int, List<LapCompleted>> byLap, int lapNumber)
     {
         if (!byLap.TryGetValue(lapNumber, out var laps))
         {
             return null;
         }
 
-        var times = laps.Where(l => cleanOnly ? NextLapDataset.IsClean(l) : l is { PitIn: false, PitOut: false, LapTime: not null }).Select(l => l.LapTime!.Value).ToList();
+        var times = laps.Where(NextLapDataset.IsClean).Select(l => l.LapTime!.Value).ToList();
         return times.Count == 0 ? null : Median(times);
     }
 
