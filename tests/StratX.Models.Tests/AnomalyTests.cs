@@ -60,7 +60,14 @@ public class AnomalyTests
 
         var telemetry = laps.ToDictionary(l => l.LapNumber, l => new LapTelemetrySummary
         {
-            Samples = 300, MaxSpeed = 320, MeanSpeed = 230, FullThrottleShare = l.LapNumber == clear ? 0.55 : 0.70, BrakeApplications = 8, DrsOpenShare = 0.1, GearChanges = 50, MaxRpm = 11800,
+            Samples = 300,
+            MaxSpeed = 320,
+            MeanSpeed = 230,
+            FullThrottleShare = l.LapNumber == clear ? 0.55 : 0.70,
+            BrakeApplications = 8,
+            DrsOpenShare = 0.1,
+            GearChanges = 50,
+            MaxRpm = 11800,
         });
         var pedals = LapAnomalyDetector.Latest([.. laps.Select(l => l with { SpeedTrap = null })], telemetry)!;
         Assert.True(pedals.Flag, pedals.Reason);
