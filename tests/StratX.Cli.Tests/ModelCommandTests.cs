@@ -74,6 +74,32 @@ public sealed class ModelCommandTests : IDisposable
         Assert.Contains("no race_laps_YYYY.csv", result.Stderr);
     }
 
+    [Fact]
+    public async Task A_malformed_history_table_stops_training_with_the_file_and_line()
+    {
+        // The bundled season and history, with one real safety_cars.csv row's Deployed lap made unreadable.
+        var data = Path.Combine(_models, "data");
+        Directory.CreateDirectory(Path.Combine(data, "fastf1-laps"));
+        Directory.CreateDirectory(Path.Combine(data, "history"));
+        File.Copy(RepoPaths.FastF1Laps2021, Path.Combine(data, "fastf1-laps", "race_laps_2021.csv"));
+        foreach (var file in Directory.GetFiles(RepoPaths.History, "*.csv"))
+        {
+            File.Copy(file, Path.Combine(data, "history", Path.GetFileName(file)));
+        }
+
+        var path = Path.Combine(data, "history", "safety_cars.csv");
+        var lines = await File.ReadAllLinesAsync(path, TestContext.Current.CancellationToken);
+        var fields = lines[3].Split(',');
+        fields[2] = "three";
+        lines[3] = string.Join(',', fields);
+        await File.WriteAllLinesAsync(path, lines, TestContext.Current.CancellationToken);
+
+        var result = await Stratx.RunAsync("train", "--data", Path.Combine(data, "fastf1-laps"), "--out", Path.Combine(_models, "out"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("safety_cars.csv line 4: Deployed 'three' is not a lap", result.Stderr);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_models))

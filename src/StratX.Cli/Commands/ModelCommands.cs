@@ -79,10 +79,18 @@ internal static class ModelCommands
             path => NextLapModel.Train(sets.SelectMany(s => s.NextLap)).Save(path));
         Write(output, PitModel.Task, "ML.NET FastTree binary classification: pit at the end of the next lap", PitExample.FeatureColumns, pitMetrics, trained, trainedOn,
             path => PitModel.Train(sets.SelectMany(s => s.Pit)).Save(path));
-        var history = HistoryLocator.FindFor(data);
-        HazardTask.Train(output, sets, history, trainedOn);
-        DegradationTask.Train(output, sets, trainedOn);
-        PitLossTask.Train(output, sets, trainedOn);
+        try
+        {
+            HazardTask.Train(output, sets, HistoryLocator.FindFor(data), trainedOn);
+            DegradationTask.Train(output, sets, trainedOn);
+            PitLossTask.Train(output, sets, trainedOn);
+        }
+        catch (InvalidDataException e)
+        {
+            Console.Error.WriteLine($"stratx train: {e.Message}");
+            return 2;
+        }
+
         Console.Error.WriteLine($"{rejections.Count} input rows rejected while reading; {NotYet}.");
         return 0;
     }
