@@ -31,7 +31,7 @@ internal static class PitLossTask
             metrics[$"train.all-circuits.{status}.stops"] = value.Stops;
         }
 
-        ModelCommands.Write(output, Task, "Table: median (in-lap + out-lap − 2 × the car's pace staying out) per circuit and status, shrunk towards all circuits (5 stops)",
+        ModelCommands.Write(output, Task, "Table: median per circuit and status (in the in-lap's status) of in-lap + out-lap minus staying out (twice the car's pace under green; the cars around it on the road over the same two laps when neutralised), shrunk towards all circuits (5 stops)",
             ["circuit", "status (green, VSC, SC)"], metrics, seasons, trainedOn, fitted.Save, PitLossTable.FileName);
     }
 
