@@ -61,7 +61,7 @@ public static class ModelFiles
     }
 
     /// <summary>The newest version folder of a task that has both files, if any.</summary>
-    public static string? Latest(string root, string task)
+    public static string? Latest(string root, string task, string modelFile = ModelFile)
     {
         var taskFolder = Path.Combine(root, task);
         if (!Directory.Exists(taskFolder))
@@ -70,7 +70,7 @@ public static class ModelFiles
         }
 
         return Directory.GetDirectories(taskFolder)
-            .Where(d => File.Exists(Path.Combine(d, ModelFile)) && File.Exists(Path.Combine(d, MetadataFile)))
+            .Where(d => File.Exists(Path.Combine(d, modelFile)) && File.Exists(Path.Combine(d, MetadataFile)))
             .OrderByDescending(d => int.TryParse(Path.GetFileName(d).AsSpan(1), out var v) ? v : 0)
             .FirstOrDefault();
     }

@@ -34,7 +34,18 @@ public sealed class ModelCommandTests : IDisposable
         var mae = rows.Where(r => r.GetProperty("task").GetString() == "next-lap" && r.GetProperty("metric").GetString() == "mae").ToDictionary(r => r.GetProperty("model").GetString()!, r => r.GetProperty("value").GetDouble());
         Assert.Equal(["fasttree", "naive-hybrid", "naive-last"], mae.Keys.Order());
         Assert.True(mae["fasttree"] < mae["naive-hybrid"], $"fasttree {mae["fasttree"]} vs naive-hybrid {mae["naive-hybrid"]} (in-sample)");
-        Assert.Equal(["next-lap", "overtake-1", "overtake-2", "overtake-3", "pit-next-lap"], rows.Select(r => r.GetProperty("task").GetString()).Distinct().Order());
+        Assert.Equal(["anomaly", "degradation", "next-lap", "overtake-1", "overtake-2", "overtake-3", "pit-loss", "pit-next-lap", "sc-hazard"], rows.Select(r => r.GetProperty("task").GetString()).Distinct().Order());
+        var brier = rows.Where(r => r.GetProperty("task").GetString() == "sc-hazard" && r.GetProperty("metric").GetString() == "brier").ToDictionary(r => r.GetProperty("model").GetString()!, r => r.GetProperty("value").GetDouble());
+        Assert.Equal(["constant", "logistic"], brier.Keys.Order());
+        var degradation = rows.Where(r => r.GetProperty("task").GetString() == "degradation" && r.GetProperty("metric").GetString() == "mae").ToDictionary(r => r.GetProperty("model").GetString()!, r => r.GetProperty("value").GetDouble());
+        Assert.True(degradation["wear-curve"] < degradation["no-change"], $"degradation MAE {degradation["wear-curve"]} vs no-change {degradation["no-change"]} (in-sample)");
+        foreach (var task in new[] { "sc-hazard", "degradation", "pit-loss" })
+        {
+            Assert.True(File.Exists(Path.Combine(_models, task, "v2", "metadata.json")), $"{task} v2");
+        }
+
+        Assert.True(File.Exists(Path.Combine(_models, "sc-hazard", "v1", "circuit-priors.json")));
+        Assert.True(File.Exists(Path.Combine(_models, "pit-loss", "v1", "pit-loss.json")));
         Assert.Contains(rows, r => r.GetProperty("model").GetString() == "fasttree" && r.GetProperty("version").GetInt32() == 2);
         var auc = rows.Where(r => r.GetProperty("task").GetString() == "pit-next-lap" && r.GetProperty("metric").GetString() == "auc").ToDictionary(r => r.GetProperty("model").GetString()!, r => r.GetProperty("value").GetDouble());
         Assert.True(auc["fasttree"] > auc["tyre-age"], $"pit AUC fasttree {auc["fasttree"]} vs tyre-age {auc["tyre-age"]} (in-sample)");
@@ -67,6 +78,32 @@ public sealed class ModelCommandTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("no race_laps_YYYY.csv", result.Stderr);
+    }
+
+    [Fact]
+    public async Task A_malformed_history_table_stops_training_with_the_file_and_line()
+    {
+        // The bundled season and history, with one real safety_cars.csv row's Deployed lap made unreadable.
+        var data = Path.Combine(_models, "data");
+        Directory.CreateDirectory(Path.Combine(data, "fastf1-laps"));
+        Directory.CreateDirectory(Path.Combine(data, "history"));
+        File.Copy(RepoPaths.FastF1Laps2021, Path.Combine(data, "fastf1-laps", "race_laps_2021.csv"));
+        foreach (var file in Directory.GetFiles(RepoPaths.History, "*.csv"))
+        {
+            File.Copy(file, Path.Combine(data, "history", Path.GetFileName(file)));
+        }
+
+        var path = Path.Combine(data, "history", "safety_cars.csv");
+        var lines = await File.ReadAllLinesAsync(path, TestContext.Current.CancellationToken);
+        var fields = lines[3].Split(',');
+        fields[2] = "three";
+        lines[3] = string.Join(',', fields);
+        await File.WriteAllLinesAsync(path, lines, TestContext.Current.CancellationToken);
+
+        var result = await Stratx.RunAsync("train", "--data", Path.Combine(data, "fastf1-laps"), "--out", Path.Combine(_models, "out"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("safety_cars.csv line 4: Deployed 'three' is not a lap", result.Stderr);
     }
 
     public void Dispose()

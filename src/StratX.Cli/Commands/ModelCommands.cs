@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using StratX.Cli.Backtesting;
 using StratX.Ingestion.FastF1;
+using StratX.Ingestion.History;
 using StratX.Ingestion.Validation;
 using StratX.Models;
 using StratX.Models.NextLap;
@@ -12,12 +13,11 @@ using StratX.Models.PitNextLap;
 namespace StratX.Cli.Commands;
 
 /// <summary>
-/// stratx train / stratx evaluate for the trained models: next-lap, pit-next-lap and overtake today. The other tasks
-/// of the model set are reported as not trained yet rather than faked.
+/// stratx train / stratx evaluate for the trained models: next-lap and pit-next-lap here; overtake,
+/// sc-hazard, degradation, pit-loss and anomaly in their own task files.
 /// </summary>
 internal static class ModelCommands
 {
-    private const string NotYet = "sc-hazard and degradation are not trained yet";
 
     public static Command Train()
     {
@@ -87,15 +87,28 @@ internal static class ModelCommands
                 priors.Save(Path.Combine(Path.GetDirectoryName(path)!, PitPriors.FileName));
             });
         OvertakeTask.Train(output, overtakeMetrics, trained, trainedOn, sets.SelectMany(s => s.Overtake));
-        Console.Error.WriteLine($"{rejections.Count} input rows rejected while reading; {NotYet}.");
+        try
+        {
+            HazardTask.Train(output, sets, HistoryLocator.FindFor(data), trainedOn);
+            DegradationTask.Train(output, sets, trainedOn);
+            PitLossTask.Train(output, sets, trainedOn);
+        }
+        catch (InvalidDataException e)
+        {
+            Console.Error.WriteLine($"stratx train: {e.Message}");
+            return 2;
+        }
+
+        Console.Error.WriteLine($"{rejections.Count} input rows rejected while reading.");
         return 0;
     }
 
-    internal static void Write(string output, string task, string trainer, IReadOnlyList<string> features, Dictionary<string, double> metrics, List<int> seasons, List<TrainingFile> files, Action<string> save)
+    /// <summary>Writes the next version of a task: <paramref name="save"/> gets the path of its model file, metadata.json goes beside it.</summary>
+    internal static void Write(string output, string task, string trainer, IReadOnlyList<string> features, Dictionary<string, double> metrics, List<int> seasons, List<TrainingFile> files, Action<string> save, string modelFile = ModelFiles.ModelFile)
     {
         var (version, folder) = ModelFiles.NextVersion(output, task);
         Directory.CreateDirectory(folder);
-        save(Path.Combine(folder, ModelFiles.ModelFile));
+        save(Path.Combine(folder, modelFile));
         ModelFiles.WriteMetadata(folder, new ModelMetadata
         {
             Task = task,
@@ -130,7 +143,8 @@ internal static class ModelCommands
         var pit = LoadLatest(models, PitModel.Task, PitModel.Load);
         var overtake = LoadLatest(models, OvertakeModel.Task, OvertakeModel.Load);
         var rejections = new RejectionLog();
-        foreach (var set in Load(races, sprints, rejections))
+        var sets = Load(races, sprints, rejections);
+        foreach (var set in sets)
         {
             var seenBy = (ModelMetadata? m) => m?.Seasons.Contains(set.Season) == true && set.Kind == "race";
             foreach (var score in NextLapEvaluation.Evaluate(nextLap.Model, set.NextLap))
@@ -153,14 +167,18 @@ internal static class ModelCommands
             OvertakeTask.Evaluate(json, overtake.Model, overtake.Metadata, set.Season, set.Kind, seenBy(overtake.Metadata), set.Overtake);
         }
 
-        Console.Error.WriteLine($"tasks evaluated: {NextLapModel.Task}, {PitModel.Task}, {OvertakeModel.TaskFor(1)}–{OvertakeModel.TaskFor(OvertakeDataset.MaxHorizon)}; {NotYet}.");
+        HazardTask.Evaluate(models, sets, row => Print(json, row));
+        DegradationTask.Evaluate(models, sets, row => Print(json, row));
+        PitLossTask.Evaluate(models, sets, row => Print(json, row));
+        AnomalyTask.Evaluate(sets, row => Print(json, row));
+        Console.Error.WriteLine($"tasks evaluated: {NextLapModel.Task}, {PitModel.Task}, {OvertakeModel.TaskFor(1)}–{OvertakeModel.TaskFor(OvertakeDataset.MaxHorizon)}, {HazardTask.Task}, {DegradationTask.Task}, {PitLossTask.Task}, {AnomalyTask.Task}.");
         return 0;
     }
 
-    private static (T? Model, ModelMetadata? Metadata) LoadLatest<T>(string root, string task, Func<string, T> load)
+    internal static (T? Model, ModelMetadata? Metadata) LoadLatest<T>(string root, string task, Func<string, T> load, string modelFile = ModelFiles.ModelFile)
         where T : class
     {
-        if (ModelFiles.Latest(root, task) is not { } folder)
+        if (ModelFiles.Latest(root, task, modelFile) is not { } folder)
         {
             Console.Error.WriteLine($"stratx evaluate: no {task} model under {root}; scoring its baselines only.");
             return (null, null);
@@ -168,7 +186,7 @@ internal static class ModelCommands
 
         try
         {
-            return (load(Path.Combine(folder, ModelFiles.ModelFile)), ModelFiles.ReadMetadata(folder));
+            return (load(Path.Combine(folder, modelFile)), ModelFiles.ReadMetadata(folder));
         }
         catch (InvalidDataException e)
         {
@@ -190,7 +208,11 @@ internal static class ModelCommands
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{e.GetProperty("task").GetString(),-12} {e.GetProperty("season").GetInt32()} {e.GetProperty("kind").GetString(),-6} {e.GetProperty("model").GetString(),-13} {e.GetProperty("metric").GetString(),-7} {e.GetProperty("value").GetDouble(),8:0.000}  n={e.GetProperty("n").GetInt32()}{(e.GetProperty("trainedOn").GetBoolean() ? "  (trained on this season)" : "")}"));
     }
 
-    internal sealed record SeasonSet(int Season, string Kind, List<NextLapExample> NextLap, List<PitExample> Pit, List<OvertakeExample> Overtake);
+    /// <summary>One season file's examples and races; <see cref="IsRace"/> is false for sprints.</summary>
+    internal sealed record SeasonSet(int Season, string Kind, List<NextLapExample> NextLap, List<PitExample> Pit, List<OvertakeExample> Overtake, List<RecordedRace> Races)
+    {
+        public bool IsRace => Kind == "race";
+    }
 
     /// <summary>
     /// Examples per season file, read through the ingestion parsers. Pit examples carry circuit stop priors
@@ -212,12 +234,13 @@ internal static class ModelCommands
             foreach (var (file, kind) in races.Where(f => FastF1Recording.SeasonOf(f) == season).Select(f => (f, "race"))
                 .Concat(sprintsBySeason.GetValueOrDefault(season, []).Select(f => (f, "sprint"))))
             {
-                var set = new SeasonSet(season, kind, [], [], []);
+                var set = new SeasonSet(season, kind, [], [], [], []);
                 foreach (var race in RecordedRace.ReadSeason(file, rejections, m => Console.Error.WriteLine($"reading {m}")))
                 {
                     set.NextLap.AddRange(NextLapDataset.FromRace(race.Laps, race.TotalLaps));
                     set.Pit.AddRange(PitDataset.FromRace(race.Laps, race.TotalLaps, race.Circuit, priors));
                     set.Overtake.AddRange(OvertakeDataset.FromRace(race.Laps, race.TotalLaps));
+                    set.Races.Add(race);
                     if (kind == "race")
                     {
                         finished.Add(race);

@@ -30,6 +30,9 @@ public sealed class HistoryTables
     public static HistoryTables Load(string folder) =>
         Loaded.GetOrAdd(Path.GetFullPath(folder), f => new Lazy<HistoryTables>(() => Read(f))).Value;
 
+    /// <summary>Every race in the tables.</summary>
+    public IReadOnlyCollection<HistoryRace> Races => _races.Values;
+
     public HistoryRace? FindRace(int season, int round) =>
         _races.Values.FirstOrDefault(r => r.Season == season && r.Round == round);
 

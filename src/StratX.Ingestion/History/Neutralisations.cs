@@ -59,7 +59,13 @@ public static class Neutralisations
                 continue;
             }
 
-            ReadFile(path, file, raceName, rejections, found);
+            ReadFile(path, file, rejections, (race, row) =>
+            {
+                if (race == raceName)
+                {
+                    found.Add(row);
+                }
+            });
         }
 
         if (missing.Count == 3)
@@ -76,7 +82,34 @@ public static class Neutralisations
         return found;
     }
 
-    private static void ReadFile(string path, string file, string raceName, IRejectionSink rejections, List<Neutralisation> found)
+    /// <summary>
+    /// Every neutralisation of every race in the three tables, with the race's full name. Unlike
+    /// <see cref="Read"/>, which serves a replay that must go on, this is for fitting: a missing table or a
+    /// malformed row is an <see cref="InvalidDataException"/> naming the file and line.
+    /// </summary>
+    public static IReadOnlyList<(string Race, Neutralisation Row)> ReadAll(string historyFolder)
+    {
+        var found = new List<(string, Neutralisation)>();
+        var rejections = new RejectionLog();
+        foreach (var file in new[] { SafetyCarsFile, VirtualSafetyCarsFile, RedFlagsFile })
+        {
+            var path = Path.Combine(historyFolder, file);
+            if (!File.Exists(path))
+            {
+                throw new InvalidDataException($"The history folder {historyFolder} has no {file}.");
+            }
+
+            ReadFile(path, file, rejections, (race, row) => found.Add((race, row)));
+            if (rejections.Recent(1) is [var first])
+            {
+                throw new InvalidDataException($"{Path.Combine(historyFolder, first.File)} line {first.Line}: {first.Reason}.");
+            }
+        }
+
+        return found;
+    }
+
+    private static void ReadFile(string path, string file, IRejectionSink rejections, Action<string, Neutralisation> found)
     {
         using var reader = CsvFiles.Open(path);
         var kind = file switch
@@ -108,9 +141,9 @@ public static class Neutralisations
             {
                 rejections.Reject(new InputRejection(file, line, problem));
             }
-            else if (reader.GetString(race).Trim() == raceName)
+            else
             {
-                found.Add(row!);
+                found(reader.GetString(race).Trim(), row!);
             }
         }
     }
