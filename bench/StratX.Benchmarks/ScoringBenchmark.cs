@@ -63,6 +63,7 @@ internal static class ScoringBenchmark
         var laps = race.Laps.OrderBy(l => l.OccurredAt).ToList();
         var field = new RaceLaps(race.Race.ScheduledLaps, race.Race.Circuit);
         var byCar = new Dictionary<Domain.Identity.CarId, List<LapCompleted>>();
+        var fieldLaps = new List<LapCompleted>();
         foreach (var lap in laps)
         {
             if (!byCar.TryGetValue(lap.Car, out var own))
@@ -74,9 +75,10 @@ internal static class ScoringBenchmark
             own.Add(lap);
             var start = Stopwatch.GetTimestamp();
             field.Add(lap);
-            predictor.ScoreField(field, lap.Car);
-            predictor.ScoreHazard(field, lap.LapNumber);
-            predictor.ScoreCar(lap.Car, own, race.Race.Circuit, race.Race.ScheduledLaps);
+            fieldLaps.Add(lap);
+            predictor.ScoreField(field, lap.Car, fieldLaps);
+            predictor.ScoreHazard(field, lap.LapNumber, fieldLaps);
+            predictor.ScoreCar(lap.Car, own, race.Race.Circuit);
             histogram?.RecordValue(Stopwatch.GetTimestamp() - start);
         }
 

@@ -96,7 +96,7 @@ public sealed class ModelRegistryTests : IDisposable
         var compared = 0;
         foreach (var car in race.Cars)
         {
-            var live = predictor.ScoreField(race, car)!;
+            var live = predictor.ScoreField(race, car, [.. laps.Where(l => l.LapNumber <= 30)])!;
             Assert.Equal(PredictionSource.Model, live.NextLap!.Origin.Source);
             Assert.Equal(1, live.NextLap.Origin.Version);
             Assert.Equal(offline.Predict([NextLapDataset.ForLatest(race, car)!])[0], live.NextLap.Seconds, 0.001);
@@ -116,7 +116,7 @@ public sealed class ModelRegistryTests : IDisposable
         var (laps, totalLaps) = Season2021.All[7];
         var race = RaceLaps.Of(laps.Where(l => l.LapNumber <= 20), totalLaps);
 
-        var scored = race.Cars.Select(car => predictor.ScoreField(race, car)!).ToList();
+        var scored = race.Cars.Select(car => predictor.ScoreField(race, car, [.. laps.Where(l => l.LapNumber <= 30)])!).ToList();
 
         Assert.All(scored, p =>
         {

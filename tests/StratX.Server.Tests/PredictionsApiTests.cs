@@ -6,7 +6,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using StratX.Domain.Predictions;
 using StratX.Grains.Updates;
-using StratX.Grains.Views;
+using StratX.Server.Hubs;
 
 namespace StratX.Server.Tests;
 

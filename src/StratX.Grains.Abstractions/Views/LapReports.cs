@@ -1,5 +1,6 @@
 using StratX.Domain.Events;
 using StratX.Domain.Identity;
+using StratX.Domain.Laps;
 using StratX.Domain.Racing;
 
 namespace StratX.Grains.Views;
@@ -51,6 +52,10 @@ public sealed record CarLapReport
     /// <summary>The lap itself, for the session's model features.</summary>
     [Id(13)]
     public LapCompleted? Lap { get; init; }
+
+    /// <summary>Telemetry summaries of the car's last laps that have one, by lap (the anomaly rules read them).</summary>
+    [Id(14)]
+    public IReadOnlyDictionary<int, LapTelemetrySummary>? Telemetry { get; init; }
 }
 
 /// <summary>The field's pace, as the session knows it, for a car to compare itself with.</summary>

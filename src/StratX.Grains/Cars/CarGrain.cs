@@ -261,18 +261,32 @@ public sealed partial class CarGrain(
             Stops = State.Stops.Count,
             IngestedAtTicks = lap.IngestedAtTicks,
             Lap = lap,
+            Telemetry = RecentTelemetry(),
         });
         State.PaceDeltaToField = rollingPace is { } mine && field.MedianRollingPace is { } median ? Math.Round(mine - median, 3) : null;
         _field = field;
         await ScoreAsync(lap.IngestedAtTicks);
     }
 
+    /// <summary>Summaries of the last laps that have telemetry (the current lap's usually follows a moment later).</summary>
+    private Dictionary<int, LapTelemetrySummary>? RecentTelemetry()
+    {
+        Dictionary<int, LapTelemetrySummary>? recent = null;
+        for (var i = State.Laps.Count - 1; i >= 0 && i >= State.Laps.Count - 8; i--)
+        {
+            if (State.Laps[i].Telemetry is { } summary)
+            {
+                (recent ??= [])[State.Laps[i].LapNumber] = summary;
+            }
+        }
+
+        return recent;
+    }
+
     /// <summary>The car's own models after a lap (or once the lap's telemetry is in); CPU only, microseconds.</summary>
     private async Task ScoreAsync(long ingestedAtTicks)
     {
-        var laps = CarLaps.AsEvents(_key, State.Laps);
-        var totalLaps = _field?.ScheduledLaps ?? (laps.Count == 0 ? 1 : laps[^1].LapNumber);
-        _predictions = predictor.ScoreCar(_key.Car, laps, _field?.Circuit, totalLaps);
+        _predictions = predictor.ScoreCar(_key.Car, CarLaps.AsEvents(_key, State.Laps), _field?.Circuit);
         if (_predictions is not null)
         {
             await _updates.OnNextAsync(new PredictionsUpdate { Session = _key.Session, IngestedAtTicks = ingestedAtTicks, Predictions = _predictions });
@@ -283,7 +297,7 @@ public sealed partial class CarGrain(
     {
         if (_predictions is null && State.Laps.Count > 0)
         {
-            _predictions = predictor.ScoreCar(_key.Car, CarLaps.AsEvents(_key, State.Laps), _field?.Circuit, _field?.ScheduledLaps ?? State.Laps[^1].LapNumber);
+            _predictions = predictor.ScoreCar(_key.Car, CarLaps.AsEvents(_key, State.Laps), _field?.Circuit);
         }
 
         return ValueTask.FromResult(_predictions);

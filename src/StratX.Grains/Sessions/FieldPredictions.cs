@@ -1,5 +1,6 @@
 using StratX.Domain.Events;
 using StratX.Domain.Identity;
+using StratX.Domain.Laps;
 using StratX.Domain.Predictions;
 using StratX.Models.Live;
 using StratX.Models.Scoring;
@@ -14,6 +15,7 @@ namespace StratX.Grains.Sessions;
 internal sealed class FieldPredictions(LivePredictor predictor, SessionState state)
 {
     private readonly Dictionary<CarId, CarPredictions> _latest = [];
+    private readonly Dictionary<CarId, Dictionary<int, LapTelemetrySummary>> _telemetry = [];
     private RaceLaps? _race;
     private HazardPrediction? _hazard;
 
@@ -25,8 +27,22 @@ internal sealed class FieldPredictions(LivePredictor predictor, SessionState sta
     }
 
     /// <summary>Adds a lap and scores what it changes; returns the predictions to announce.</summary>
-    public IReadOnlyList<CarPredictions> Add(LapCompleted lap)
+    public IReadOnlyList<CarPredictions> Add(LapCompleted lap, IReadOnlyDictionary<int, LapTelemetrySummary>? telemetry)
     {
+        if (telemetry is { Count: > 0 })
+        {
+            if (!_telemetry.TryGetValue(lap.Car, out var known))
+            {
+                known = [];
+                _telemetry[lap.Car] = known;
+            }
+
+            foreach (var (number, summary) in telemetry)
+            {
+                known[number] = summary;
+            }
+        }
+
         var race = Race();
         race.Add(lap);
         var updated = new List<CarPredictions>(2);
@@ -51,7 +67,7 @@ internal sealed class FieldPredictions(LivePredictor predictor, SessionState sta
 
     private CarPredictions? Score(RaceLaps race, CarId car, HazardPrediction? hazard)
     {
-        if (predictor.ScoreField(race, car) is not { } scored)
+        if (predictor.ScoreField(race, car, state.Laps, _telemetry.GetValueOrDefault(car)) is not { } scored)
         {
             return null;
         }
@@ -71,7 +87,7 @@ internal sealed class FieldPredictions(LivePredictor predictor, SessionState sta
 
         if (_hazard is null || _hazard.Lap < lap)
         {
-            _hazard = predictor.ScoreHazard(race, lap);
+            _hazard = predictor.ScoreHazard(race, lap, state.Laps);
         }
 
         return _hazard;

@@ -135,7 +135,7 @@ public sealed partial class SessionGrain(
                     State.Laps.Add(lap);
                 }
 
-                predictions = _predictions.Add(lap);
+                predictions = _predictions.Add(lap, report.Telemetry);
             }
 
             var wasScheduled = State.Phase == SessionPhase.Scheduled;

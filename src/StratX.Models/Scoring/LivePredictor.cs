@@ -1,9 +1,14 @@
 using StratX.Domain.Events;
 using StratX.Domain.Identity;
 using StratX.Domain.Predictions;
+using StratX.Domain.Laps;
+using StratX.Models.Anomaly;
+using StratX.Models.Degradation;
+using StratX.Models.Hazard;
 using StratX.Models.Live;
 using StratX.Models.NextLap;
 using StratX.Models.Overtake;
+using StratX.Models.PitLoss;
 using StratX.Models.PitNextLap;
 
 namespace StratX.Models.Scoring;
@@ -19,25 +24,33 @@ public sealed class LivePredictor(ModelRegistry registry, TimeProvider? time = n
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    /// <summary>How each task's version folder is loaded.</summary>
+    public const string HazardTask = HazardModel.Task;
+    public const string PitLossTask = PitLossTable.Task;
+    public const string DegradationTask = "degradation";
+    public const string AnomalyTask = "anomaly";
+
+    /// <summary>How each task's version folder is loaded (the anomaly rules have no file: they are not in the registry).</summary>
     public static IReadOnlyDictionary<string, Func<string, object>> Loaders { get; } = new Dictionary<string, Func<string, object>>
     {
         [NextLapModel.Task] = folder => NextLapModel.Load(Path.Combine(folder, ModelFiles.ModelFile)).CreateScorer(),
-        [PitModel.Task] = folder => PitScorer.Load(folder),
-        [OvertakeModel.Task] = folder => OvertakeScorer.Load(folder),
+        [PitModel.Task] = PitScorer.Load,
+        [OvertakeModel.Task] = OvertakeScorer.Load,
+        [HazardTask] = SafetyCarHazard.Load,
+        [DegradationTask] = TyreDegradation.Load,
+        [PitLossTask] = folder => PitLossTable.Load(Path.Combine(folder, PitLossTable.FileName)),
     };
-
-    public const string HazardTask = "sc-hazard";
-    public const string PitLossTask = "pit-loss";
-    public const string DegradationTask = "degradation";
-    public const string AnomalyTask = "anomaly";
 
     public ModelRegistry Registry => registry;
 
     /// <summary>
-    /// What needs the field: next lap, pit, overtake, pit loss. Null when the car has no lap yet.
+    /// What needs the field: next lap, pit, overtake, pit loss and whether the last lap was an anomaly (a lap
+    /// the cars ahead on the road also lost time on is explained, not flagged). Null when the car has no lap yet.
     /// </summary>
-    public CarPredictions? ScoreField(RaceLaps race, CarId car)
+    /// <param name="race">The race so far, indexed.</param>
+    /// <param name="car">The car to score after its latest lap.</param>
+    /// <param name="fieldLaps">The same laps as a list, in arrival order.</param>
+    /// <param name="telemetry">The car's lap telemetry summaries by lap, when car data comes with the feed.</param>
+    public CarPredictions? ScoreField(RaceLaps race, CarId car, IReadOnlyList<LapCompleted> fieldLaps, IReadOnlyDictionary<int, LapTelemetrySummary>? telemetry = null)
     {
         var laps = race.LapsOf(car);
         if (laps.Count == 0)
@@ -53,15 +66,16 @@ public sealed class LivePredictor(ModelRegistry registry, TimeProvider? time = n
             NextLap = NextLap(race, car, laps),
             PitNextLap = Pit(race, car, laps),
             Overtake = Overtake(race, car),
-            PitLoss = new PitLossPrediction(Rules.PitLossGreen, Rules.PitLossVirtualSafetyCar, Rules.PitLossSafetyCar, PredictionOrigin.FromRule(PitLossTask, "no pit-loss table is loaded")),
+            PitLoss = PitLoss(race.Circuit),
+            Anomaly = Anomaly(laps, telemetry, fieldLaps),
         };
     }
 
     /// <summary>
-    /// What needs only the car's own laps: tyre degradation for the rest of the stint and the cliff alert,
-    /// and whether the last lap is an anomaly. Null when the car has no lap yet.
+    /// What needs only the car's own laps: the current stint's tyre wear over the next laps and the cliff
+    /// alert. Null when the car has no lap yet.
     /// </summary>
-    public CarPredictions? ScoreCar(CarId car, IReadOnlyList<LapCompleted> laps, string? circuit, int totalLaps)
+    public CarPredictions? ScoreCar(CarId car, IReadOnlyList<LapCompleted> laps, string? circuit)
     {
         if (laps.Count == 0)
         {
@@ -69,15 +83,62 @@ public sealed class LivePredictor(ModelRegistry registry, TimeProvider? time = n
         }
 
         var last = laps[^1];
-        var stint = laps.Where(l => l.Stint == last.Stint).ToList();
-        var slope = Rules.WearSlope(stint);
         return new CarPredictions
         {
             Car = car,
             Lap = last.LapNumber,
             ScoredAt = _time.GetUtcNow(),
-            Degradation = new DegradationPrediction(Math.Round(slope, 3), Math.Round(5 * slope, 3), Math.Round(10 * slope, 3), false, 0, null, PredictionOrigin.FromRule(DegradationTask, "no degradation model is loaded")),
+            Degradation = Score(DegradationTask,
+                (TyreDegradation model, int version) => model.Forecast(circuit, laps) is { } f
+                    ? new DegradationPrediction(Math.Round(f.WearNext1, 3), Math.Round(f.WearNext5, 3), Math.Round(f.WearNext10, 3), f.Cliff.Fires, Math.Round(f.Cliff.Score, 2), f.Cliff.Fires ? f.Cliff.Reason : null, PredictionOrigin.FromModel(DegradationTask, version))
+                    : null,
+                why =>
+                {
+                    var slope = Rules.WearSlope([.. laps.Where(l => l.Stint == last.Stint)]);
+                    return new DegradationPrediction(Math.Round(slope, 3), Math.Round(5 * slope, 3), Math.Round(10 * slope, 3), false, 0, null, PredictionOrigin.FromRule(DegradationTask, why));
+                }),
         };
+    }
+
+    /// <summary>P(safety car or VSC during the next lap, and before the flag) after the leader's lap <paramref name="lap"/>.</summary>
+    public HazardPrediction ScoreHazard(RaceLaps race, int lap, IReadOnlyList<LapCompleted> fieldLaps)
+    {
+        var left = race.TotalLaps - lap;
+        if (left <= 0)
+        {
+            return new HazardPrediction(lap, 0, 0, PredictionOrigin.FromRule(HazardTask, "the race distance is run"));
+        }
+
+        return Score(HazardTask,
+            (SafetyCarHazard model, int version) =>
+            {
+                var forecast = model.Score(race.Circuit, lap, race.TotalLaps, fieldLaps);
+                return new HazardPrediction(lap, Math.Round(forecast.NextLap, 4), Math.Round(forecast.RestOfRace, 4), PredictionOrigin.FromModel(HazardTask, version));
+            },
+            why => new HazardPrediction(lap, Rules.HazardPerLap, Math.Round(Rules.RestOfRace(Rules.HazardPerLap, left), 4), PredictionOrigin.FromRule(HazardTask, why)));
+    }
+
+    private PitLossPrediction PitLoss(string? circuit) => Score(PitLossTask,
+        (PitLossTable table, int version) => new PitLossPrediction(
+            Math.Round(table.Lookup(circuit, PitStatus.Green), 2),
+            Math.Round(table.Lookup(circuit, PitStatus.VirtualSafetyCar), 2),
+            Math.Round(table.Lookup(circuit, PitStatus.SafetyCar), 2),
+            PredictionOrigin.FromModel(PitLossTask, version)),
+        why => new PitLossPrediction(Rules.PitLossGreen, Rules.PitLossVirtualSafetyCar, Rules.PitLossSafetyCar, PredictionOrigin.FromRule(PitLossTask, why)));
+
+    /// <summary>The anomaly rules (statistical, no trained file): a robust score against the car's own recent laps.</summary>
+    private static AnomalyPrediction? Anomaly(IReadOnlyList<LapCompleted> laps, IReadOnlyDictionary<int, LapTelemetrySummary>? telemetry, IReadOnlyList<LapCompleted> fieldLaps)
+    {
+        try
+        {
+            return LapAnomalyDetector.Latest(laps, telemetry, fieldLaps) is { } a
+                ? new AnomalyPrediction(a.LapNumber, Math.Round(a.Score, 2), a.Flag, a.Flag || a.Explained ? a.Reason : null, new PredictionOrigin(AnomalyTask, PredictionSource.Rule, null, "statistical rules against the car's own recent laps"))
+                : null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new AnomalyPrediction(laps[^1].LapNumber, 0, false, null, PredictionOrigin.FromRule(AnomalyTask, $"the anomaly rules failed: {e.Message}"));
+        }
     }
 
     private NextLapPrediction? NextLap(RaceLaps race, CarId car, IReadOnlyList<LapCompleted> laps)
@@ -126,13 +187,6 @@ public sealed class LivePredictor(ModelRegistry registry, TimeProvider? time = n
         return Score(PitModel.Task,
             (PitScorer s, int version) => new PitPrediction(Math.Round(s.Predict(example), 4), PredictionOrigin.FromModel(PitModel.Task, version)),
             rule);
-    }
-
-    /// <summary>P(safety car or VSC during the next lap, and before the flag) after the leader's lap <paramref name="lap"/>.</summary>
-    public HazardPrediction ScoreHazard(RaceLaps race, int lap)
-    {
-        var left = race.TotalLaps - lap;
-        return new HazardPrediction(lap, left <= 0 ? 0 : Rules.HazardPerLap, Math.Round(Rules.RestOfRace(Rules.HazardPerLap, left), 4), PredictionOrigin.FromRule(HazardTask, "no sc-hazard model is loaded"));
     }
 
     /// <summary>Scores with the task's active model, or the rule with the reason when there is none or it fails.</summary>
