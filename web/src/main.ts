@@ -131,8 +131,12 @@ live.on<{ car: CarView }>("car", (u) => {
   const car = u.car.key.split("/").pop()!;
   state.cars.set(car, u.car);
   if (u.car.lastLap) {
-    lapsOf(car).set(u.car.lastLap.lapNumber, u.car.lastLap);
-    touch("race");
+    // Car updates come with every telemetry batch; the gap trace only needs redrawing for a new or changed lap.
+    const laps = lapsOf(car);
+    const lap = u.car.lastLap;
+    const had = laps.get(lap.lapNumber);
+    laps.set(lap.lapNumber, lap);
+    if (!had || had.position !== lap.position || had.gapToLeader?.seconds !== lap.gapToLeader?.seconds || had.gapToLeader?.laps !== lap.gapToLeader?.laps) touch("race");
   }
   if (car === state.car) touch("car");
 });
@@ -390,9 +394,9 @@ function renderHeader(): void {
   const h = state.hazard;
   const hazard = $("hazard");
   hazard.hidden = !h;
-  hazard.innerHTML = h
+  setHtml(hazard, h
     ? `<span><span class="muted">SC/VSC</span> next lap <strong>${percent(h.nextLap)}</strong> · to the flag <strong>${percent(h.restOfRace)}</strong></span>${sourceBadge(h.origin)}`
-    : "";
+    : "");
   const conn = $("connection");
   conn.dataset.state = state.connection;
   conn.textContent = { connecting: "Connecting", live: "Live", reconnecting: "Reconnecting", offline: "Offline" }[state.connection];
@@ -449,10 +453,10 @@ function renderTowerSources(rows: ClassificationRow[]): void {
   pitHead.dataset.source = pitSource;
   const overtakeSource = sourcesSummary(overtake);
   $("tower-overtake").title = `P(ahead of the car now in front within 3 laps)${overtakeSource ? `: ${overtakeSource}` : ""}`;
-  $("tower-sources").innerHTML = pit.length || overtake.length
+  setHtml($("tower-sources"), pit.length || overtake.length
     ? [pit.length ? `Pit: P(pits next lap), ${escapeHtml(pitSource)}` : "", overtake.length ? `Ovt: P(passes the car ahead within 3 laps), ${escapeHtml(overtakeSource)}` : ""]
         .filter(Boolean).join(" · ") + (pit.concat(overtake).some((o) => o.source === "rule") ? ` · <span class="src rule mini">R</span> scored by a rule` : "")
-    : "";
+    : "");
 }
 
 /** The server calls a car retired once the session has ended; a car three laps behind the leader's count has stopped. */
@@ -489,14 +493,17 @@ let gapCars: string[] = [];
 
 function renderRace(): void {
   const rows = state.classification?.rows ?? [];
-  const cars = rows.map((r) => r.car);
-  if (!gapChart || cars.join() !== gapCars.join()) {
+  // The chart is rebuilt only when the field changes, not when the order does: rebuilding it on every
+  // overtake was the race view's largest cost at full replay speed (a new uPlot and a forced layout each time).
+  const byCar = new Map(rows.map((r) => [r.car, r]));
+  if (!gapChart || gapCars.length !== rows.length || gapCars.some((car) => !byCar.has(car))) {
     $("gap-chart").innerHTML = "";
-    gapCars = cars;
-    gapChart = cars.length
+    gapCars = rows.map((r) => r.car);
+    gapChart = rows.length
       ? new LiveChart($("gap-chart"), rows.map((r) => ({ label: r.driverCode, colour: teamColour(r.team), width: 1.25 })), { xLabel: "Lap", yLabel: "Gap to leader (s)", invertY: true })
       : null;
   }
+  const cars = gapCars;
   if (gapChart) {
     const maxLap = Math.max(0, ...[...state.laps.values()].map((m) => Math.max(0, ...m.keys())));
     const xs = Array.from({ length: maxLap }, (_, i) => i + 1);
@@ -510,10 +517,18 @@ function renderRace(): void {
     });
     gapChart.setData([xs, ...series] as uPlot.AlignedData);
   }
-  $("race-control").innerHTML = [...state.raceControl].reverse().slice(0, 40)
+  setHtml($("race-control"), [...state.raceControl].reverse().slice(0, 40)
     .map((m) => `<li><span class="lap">${m.lap ? `L${m.lap}` : ""}</span> ${m.flag ? `<span class="rc-flag">${escapeHtml(m.flag)}</span> ` : ""}${escapeHtml(m.message)}</li>`)
-    .join("") || `<li class="muted">No messages yet.</li>`;
+    .join("") || `<li class="muted">No messages yet.</li>`);
   renderRejoin();
+}
+
+/** Replaces an element's content only when it differs: rebuilding unchanged DOM costs style and layout. */
+const shown = new WeakMap<HTMLElement, string>();
+function setHtml(element: HTMLElement, html: string): void {
+  if (shown.get(element) === html) return;
+  element.innerHTML = html;
+  shown.set(element, html);
 }
 
 /** Where the selected (or leading) car would rejoin if it stopped now: the cars around its gap plus the pit loss. */
@@ -533,10 +548,10 @@ function renderRejoin(): void {
   const ahead = others.filter((o) => o.g <= mine).sort((a, b) => b.g - a.g)[0];
   const behind = others.filter((o) => o.g > mine).sort((a, b) => a.g - b.g)[0];
   const position = others.filter((o) => o.g <= mine).length + 1;
-  out.innerHTML = `${escapeHtml(me.driverCode)} boxing now (≈${pitLoss} s pit loss${predicted ? ` ${sourceBadge(predicted.origin)}` : ", a typical figure"}) rejoins <strong>P${position}</strong>` +
+  setHtml(out, `${escapeHtml(me.driverCode)} boxing now (≈${pitLoss} s pit loss${predicted ? ` ${sourceBadge(predicted.origin)}` : ", a typical figure"}) rejoins <strong>P${position}</strong>` +
     (ahead ? `, ${(mine - ahead.g).toFixed(1)} s behind ${escapeHtml(ahead.r.driverCode)}` : "") +
     (behind ? `, ${(behind.g - mine).toFixed(1)} s ahead of ${escapeHtml(behind.r.driverCode)}` : "") +
-    (behind && behind.g - mine < 1.5 ? ` — <span class="warn">traffic</span>` : "");
+    (behind && behind.g - mine < 1.5 ? ` — <span class="warn">traffic</span>` : ""));
 }
 
 /** What a stop costs under the track status in force: a neutralised field loses less while the car is in the lane. */
@@ -556,10 +571,10 @@ function renderCar(): void {
   const car = state.car;
   const view = car ? state.cars.get(car) : undefined;
   const row = state.classification?.rows.find((r) => r.car === car);
-  $("car-title").innerHTML = car
+  setHtml($("car-title"), car
     ? `<span class="team" style="background:${teamColour(row?.team ?? view?.team)}"></span>${escapeHtml(view?.driverName ?? row?.driverName ?? car)} <span class="muted">#${escapeHtml(car)} · ${escapeHtml(row?.team ?? view?.team ?? "")}</span>`
-    : "Select a car in the tower";
-  $("car-stats").innerHTML = view
+    : "Select a car in the tower");
+  setHtml($("car-stats"), view
     ? [
         ["Position", view.position ? `P${view.position}` : "–"],
         ["Last lap", lapTime(view.lastLap?.lapTime) || "–"],
@@ -569,7 +584,7 @@ function renderCar(): void {
         ["Tyre", view.currentStint ? `${compoundName[view.currentStint.compound]}, ${view.lastLap?.tyreAge ?? view.currentStint.tyreAgeAtStart} laps` : "–"],
         ["Stops", String(view.stops.length)],
       ].map(([k, v]) => `<div><dt>${k}</dt><dd>${escapeHtml(v)}</dd></div>`).join("") + nextLapStat(view)
-    : "";
+    : "");
   renderCarPredictions(car);
   if (!car) return;
   const laps = [...(state.laps.get(car)?.values() ?? [])].sort((a, b) => a.lapNumber - b.lapNumber);
@@ -607,13 +622,13 @@ function renderCarPredictions(car: string | null): void {
     `<div data-testid="prediction-${key}"${extra}><dt>${title}</dt><dd>${body}${origin ? ` ${sourceBadge(origin)}` : ""}</dd></div>`;
   const none = `<span class="muted">–</span>`;
   if (!p) {
-    $("car-predictions").innerHTML = car ? item("none", "Predictions", `<span class="muted">the models score the car after each of its laps</span>`) : "";
+    setHtml($("car-predictions"), car ? item("none", "Predictions", `<span class="muted">the models score the car after each of its laps</span>`) : "");
     return;
   }
   const o = p.overtake;
   const d = p.degradation;
   const a = p.anomaly;
-  $("car-predictions").innerHTML = [
+  setHtml($("car-predictions"), [
     item("pit", "Pits next lap", p.pitNextLap ? `<strong>${percent(p.pitNextLap.probability)}</strong>` : none, p.pitNextLap?.origin, p.pitNextLap && p.pitNextLap.probability >= 0.3 ? ` class="hot"` : ""),
     item("overtake", o ? `Ahead of ${escapeHtml(driver(o.target))} after 1 / 2 / 3 laps` : "Overtake",
       o ? `${percent(o.withinOne)} / ${percent(o.withinTwo)} / <strong>${percent(o.withinThree)}</strong>` : row?.position === 1 ? `<span class="muted">leading</span>` : none, o?.origin),
@@ -621,7 +636,7 @@ function renderCarPredictions(car: string | null): void {
     item("cliff", "Tyre cliff", d ? (d.cliffAlert ? `<span class="warn">ALERT</span> ${escapeHtml(d.cliffReason ?? "")} <span class="muted">(${d.cliffScore.toFixed(2)})</span>` : `no <span class="muted">(score ${d.cliffScore.toFixed(2)})</span>`) : none, d?.origin),
     item("anomaly", a ? `Lap ${a.lap} anomaly` : "Lap anomaly", a ? `${a.flagged ? `<span class="warn">FLAGGED</span> ` : ""}${a.score.toFixed(2)}${a.reason ? ` <span class="muted">${escapeHtml(a.reason)}</span>` : ""}` : none, a?.origin),
     item("pit-loss", "Pit loss", p.pitLoss ? pitLossText(p.pitLoss) : none, p.pitLoss?.origin, ` class="wide"`),
-  ].join("");
+  ].join(""));
 }
 
 function renderTelemetry(): void {
@@ -640,10 +655,10 @@ function renderTelemetry(): void {
   const valid = (v: number) => (v === 104 ? null : v);
   telemetryChart.setData([t.map((_, i) => i), t.map((s) => s.speed), t.map((s) => valid(s.throttle)), t.map((s) => valid(s.brake)), t.map((s) => s.rpm / 100)] as uPlot.AlignedData);
   const last = t[t.length - 1] ?? (state.car ? state.cars.get(state.car)?.latestTelemetry : null);
-  $("gauges").innerHTML = last
+  setHtml($("gauges"), last
     ? [["Speed", `${last.speed} km/h`], ["Gear", last.gear > 8 ? "–" : last.gear === 0 ? "N" : String(last.gear)], ["RPM", String(last.rpm)], ["Throttle", last.throttle === 104 ? "–" : `${last.throttle}%`], ["Brake", last.brake > 0 && last.brake !== 104 ? "ON" : "off"], ["DRS", [10, 12, 14].includes(last.drs) ? "OPEN" : last.drs === 8 ? "eligible" : "closed"]]
         .map(([k, v]) => `<div><dt>${k}</dt><dd>${v}</dd></div>`).join("")
-    : `<p class="muted">No car data for this car yet.</p>`;
+    : `<p class="muted">No car data for this car yet.</p>`);
 }
 
 function candidateTable(candidates: StrategyPlanView["candidates"], caption: string): string {
@@ -666,15 +681,15 @@ function renderStrategy(): void {
   const plan = car ? state.plans.get(car) : undefined;
   const out = $("strategy-body");
   if (!car) {
-    out.innerHTML = `<p class="muted">Select a car in the tower to plan its race.</p>`;
+    setHtml(out, `<p class="muted">Select a car in the tower to plan its race.</p>`);
     return;
   }
   if (!plan) {
-    out.innerHTML = `<p class="muted" data-testid="strategy-pending">Planning ${escapeHtml(driver(car))}… the first plan follows in a moment.</p>`;
+    setHtml(out, `<p class="muted" data-testid="strategy-pending">Planning ${escapeHtml(driver(car))}… the first plan follows in a moment.</p>`);
     return;
   }
   if (plan.unavailable) {
-    out.innerHTML = `<p class="notice" data-testid="strategy-unavailable">${escapeHtml(plan.unavailable)}</p>`;
+    setHtml(out, `<p class="notice" data-testid="strategy-unavailable">${escapeHtml(plan.unavailable)}</p>`);
     return;
   }
   const best = plan.candidates[0];
@@ -688,16 +703,16 @@ function renderStrategy(): void {
   const pitLoss = loss
     ? `<div class="pit-loss" data-testid="strategy-pit-loss"><small class="muted">Pit loss ${sourceBadge(loss.origin)}</small><div>${pitLossText(loss)}</div></div>`
     : "";
-  out.innerHTML = `<div class="recommendation" data-testid="strategy-recommendation"><div><h3>${window}</h3><p class="muted">${escapeHtml(best?.name ?? "")} · E[pos] ${best?.expectedPosition.toFixed(2) ?? "–"} · after lap ${plan.afterLap}/${plan.totalLaps} · ${plan.candidatesEvaluated} strategies × ${plan.runsPerCandidate} races in ${Math.round(plan.elapsedMilliseconds)} ms${plan.searchPending ? " · full search running" : ""}</p></div>${pitLoss}<div class="confidence" title="share of simulated races in which this choice was best"><span>${percent(plan.confidence)}</span><small>confidence</small></div></div>` +
+  setHtml(out, `<div class="recommendation" data-testid="strategy-recommendation"><div><h3>${window}</h3><p class="muted">${escapeHtml(best?.name ?? "")} · E[pos] ${best?.expectedPosition.toFixed(2) ?? "–"} · after lap ${plan.afterLap}/${plan.totalLaps} · ${plan.candidatesEvaluated} strategies × ${plan.runsPerCandidate} races in ${Math.round(plan.elapsedMilliseconds)} ms${plan.searchPending ? " · full search running" : ""}</p></div>${pitLoss}<div class="confidence" title="share of simulated races in which this choice was best"><span>${percent(plan.confidence)}</span><small>confidence</small></div></div>` +
     neutral +
     `<div class="cards">${undercutCard("Versus car ahead", plan.versusCarAhead)}${undercutCard("Versus car behind", plan.versusCarBehind)}</div>` +
-    candidateTable(plan.candidates, `Best ${plan.candidates.length} strategies (simulated with the same incidents and noise)`);
+    candidateTable(plan.candidates, `Best ${plan.candidates.length} strategies (simulated with the same incidents and noise)`));
 }
 
 function renderAlerts(): void {
-  $("alerts").innerHTML = state.alerts.length
+  setHtml($("alerts"), state.alerts.length
     ? state.alerts.map((a) => `<li class="alert ${a.kind}">${escapeHtml(a.text)}${a.origin ? ` ${sourceBadge(a.origin)}` : ""}</li>`).join("")
-    : `<li class="muted">No alerts yet.</li>`;
+    : `<li class="muted">No alerts yet.</li>`);
 }
 
 function renderTabs(): void {
