@@ -98,6 +98,13 @@ internal static class DashboardBenchmark
                 $"Chromium {browser.Version} headless; {Environment.ProcessorCount} cores shared by server and browser");
         }
 
+        // The ceiling on this machine: the page with no session, nothing to draw.
+        var idle = await IdleFpsAsync(browser, http, seconds);
+        if (!json)
+        {
+            Console.WriteLine($"idle     {idle:0.0} fps with no session (the browser's frame rate with nothing to draw)");
+        }
+
         var results = new List<RunResult>();
         for (var run = 1 - warmups; run <= runs; run++)
         {
@@ -132,6 +139,7 @@ internal static class DashboardBenchmark
                 chromium = browser.Version,
                 headless = true,
                 cores = Environment.ProcessorCount,
+                idleFps = idle,
                 medianFps = new { race = raceFps, car = carFps },
                 runs = results,
             }, jsonOptions));
@@ -189,6 +197,19 @@ internal static class DashboardBenchmark
             await http.DeleteAsync($"/api/v1/sessions/{session}/replay");
             await page.CloseAsync();
         }
+    }
+
+    private static async Task<double> IdleFpsAsync(IBrowser browser, HttpClient http, int seconds)
+    {
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1920, Height = 1080 }, BaseURL = http.BaseAddress!.ToString() });
+        await page.GotoAsync("/");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var start = await page.EvaluateAsync<JsonElement>(Sample);
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        var end = await page.EvaluateAsync<JsonElement>(Sample);
+        await page.CloseAsync();
+        var elapsed = (end.GetProperty("now").GetDouble() - start.GetProperty("now").GetDouble()) / 1000;
+        return Math.Round((end.GetProperty("frames").GetInt32() - start.GetProperty("frames").GetInt32()) / elapsed, 1);
     }
 
     private static async Task<ViewResult> MeasureAsync(IPage page, HttpClient http, string session, int seconds, int warmUp, ICDPSession? profiler)
