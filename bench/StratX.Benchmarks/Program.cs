@@ -13,7 +13,7 @@ using StratX.Benchmarks;
 //   the dashboard's frames per second in headless Chromium (race view, then car view) during a replay with telemetry.
 if (args.FirstOrDefault() == "dashboard")
 {
-    // By default 30× from lap 10: fast, and still running through both windows (a warm full-speed replay of this race lasts ~15 s).
+    // By default 30× from lap 10: fast, and still running through both windows (a full-speed replay of this race reaches the flag within one or two).
     var speed = args.SkipWhile(a => a != "--speed").Skip(1).DefaultIfEmpty("30").First();
     var paceFromLap = args.SkipWhile(a => a != "--pace-from-lap").Skip(1).Select(int.Parse).Select(l => (int?)l).DefaultIfEmpty(speed == "max" ? null : 10).First();
     var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).DefaultIfEmpty(10).First();
