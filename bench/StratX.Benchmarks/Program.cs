@@ -9,6 +9,21 @@ using StratX.Benchmarks;
 //   every model scored for one car's lap, lap by lap through real 2021 races (latency percentiles).
 // dotnet run -c Release --project bench/StratX.Benchmarks -- strategy [--car N] [--repeats N] [--json]
 //   a strategy search for one car from the same grid.
+// dotnet run -c Release --project bench/StratX.Benchmarks -- dashboard [--speed N|max] [--pace-from-lap N] [--seconds N] [--warmups N] [--runs N] [--chromium PATH] [--profile PREFIX] [--json]
+//   the dashboard's frames per second in headless Chromium (race view, then car view) during a replay with telemetry.
+if (args.FirstOrDefault() == "dashboard")
+{
+    // By default 30× from lap 10: fast, and still running through both windows (a full-speed replay of this race reaches the flag within one or two).
+    var speed = args.SkipWhile(a => a != "--speed").Skip(1).DefaultIfEmpty("30").First();
+    var paceFromLap = args.SkipWhile(a => a != "--pace-from-lap").Skip(1).Select(int.Parse).Select(l => (int?)l).DefaultIfEmpty(speed == "max" ? null : 10).First();
+    var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).DefaultIfEmpty(10).First();
+    var dashboardWarmups = args.SkipWhile(a => a != "--warmups").Skip(1).Select(int.Parse).DefaultIfEmpty(1).First();
+    var dashboardRuns = args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).DefaultIfEmpty(3).First();
+    var chromium = args.SkipWhile(a => a != "--chromium").Skip(1).DefaultIfEmpty("/usr/bin/chromium").First();
+    var profile = args.SkipWhile(a => a != "--profile").Skip(1).FirstOrDefault();
+    return await DashboardBenchmark.RunAsync(speed, paceFromLap, seconds, dashboardWarmups, dashboardRuns, chromium, profile, args.Contains("--json"));
+}
+
 if (args.FirstOrDefault() == "scoring")
 {
     var races = args.SkipWhile(a => a != "--races").Skip(1).Select(int.Parse).DefaultIfEmpty(10).First();

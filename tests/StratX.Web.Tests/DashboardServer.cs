@@ -74,6 +74,7 @@ public sealed class DashboardServer : IAsyncLifetime
             "--urls", BaseAddress.ToString().TrimEnd('/'),
             "--StratX:Demo:Enabled", "false",
             "--StratX:DataRoot", RepoPaths.Data,
+            "--StratX:Models:Path", Path.Combine(RepoPaths.Root, "models"),
             "--webroot", Path.Combine(RepoPaths.Root, "src", "StratX.Server", "wwwroot"),
             "--StratX:Silo:SiloPort", _siloPort.ToString(CultureInfo.InvariantCulture),
             "--StratX:Silo:GatewayPort", _gatewayPort.ToString(CultureInfo.InvariantCulture),

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using StratX.Tests;
@@ -25,6 +26,13 @@ public class DashboardTests(DashboardServer server) : IClassFixture<DashboardSer
         var before = await TowerText(page);
         await WaitUntil(async () => await TowerText(page) != before, "the tower did not change during the replay");
         await page.Locator("#gap-chart canvas").First.WaitForAsync();
+        // The models score every car after each lap: the tower's Pit column fills, and the header shows the
+        // safety-car hazard with its source.
+        await WaitUntil(async () => (await PitColumn(page)).Count(p => Regex.IsMatch(p, @"^\d+%R?$")) >= 15, "the tower does not show pit probabilities");
+        Assert.All(await PitColumn(page), p => Assert.Matches(@"^(\d+%R?)?$", p));
+        await page.Locator("#hazard").WaitForAsync();
+        Assert.Matches(@"SC/VSC next lap \d+% · to the flag \d+%", await page.Locator("#hazard").InnerTextAsync());
+        Assert.Matches(@"^(model v\d+|rule)$", await page.Locator("#hazard .src").InnerTextAsync());
         await Screenshot(page, "race", 1920);
         await AssertAccessible(page, "race");
 
@@ -35,19 +43,74 @@ public class DashboardTests(DashboardServer server) : IClassFixture<DashboardSer
         await WaitUntil(async () => await page.Locator("#gauges").InnerTextAsync() != gauges, "the car's telemetry did not move");
         Assert.Contains("Max Verstappen", await page.Locator("#car-title").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("view=car", page.Url, StringComparison.Ordinal);
+        // The next-lap model (models/next-lap) predicts the car's next lap, shown with its delta to the last lap.
+        var nextLap = page.Locator("[data-testid=next-lap] dd");
+        await WaitUntil(async () => await nextLap.Locator(".src.model").CountAsync() == 1, "the car view shows no next lap from a model");
+        Assert.Matches(@"^1:\d\d\.\d{3} [+−±]\d+\.\d{3} s model v\d+$", await nextLap.InnerTextAsync());
+        Assert.Matches(@"^\d+%", await page.Locator("[data-testid=prediction-pit] dd").InnerTextAsync());
+        Assert.Matches(@"green \d+\.\d s · VSC \d+\.\d s · SC \d+\.\d s", await page.Locator("[data-testid=prediction-pit-loss] dd").InnerTextAsync());
+        Assert.All(await page.Locator("#car-predictions .src").AllInnerTextsAsync(), badge => Assert.Matches(@"^(model v\d+|rule)$", badge));
+        Assert.DoesNotContain("not available yet", await page.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
         await Screenshot(page, "car", 1920);
         await AssertAccessible(page, "car");
+
+        // Malformed or absent prediction parts, from the hub or from GET, are left out: the page keeps what it had.
+        var shown = await nextLap.InnerTextAsync();
+        await page.EvaluateAsync(
+            """
+            () => {
+              const car = window.stratx.state.car;
+              const origin = { task: "x", source: "model", version: 1 };
+              window.stratx.applyPredictions({ car, lap: 9999, nextLap: { seconds: "fast", referencePace: 90, origin }, pitNextLap: { probability: 7, origin },
+                overtake: 42, degradation: null, pitLoss: { green: 20, virtualSafetyCar: 12, safetyCar: 10 }, hazard: { lap: 9999, nextLap: 0.5, restOfRace: 0.9, origin: { source: "guess" } } });
+              window.stratx.applyPredictions({ car, lap: 9999 });
+              window.stratx.applyPredictions(null);
+              window.stratx.applyPredictions("predictions");
+              window.stratx.applyPredictions({ lap: 3, nextLap: { seconds: 1, referencePace: 1, origin } });
+            }
+            """);
+        await page.WaitForTimeoutAsync(300);
+        Assert.Matches(@"^1:\d\d\.\d{3} [+−±]\d+\.\d{3} s model v\d+$", await nextLap.InnerTextAsync());
+        Assert.DoesNotContain("9999", await page.Locator("#car-predictions").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", await page.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("700%", await page.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
+        await page.RouteAsync("**/predictions", route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            Status = 200,
+            ContentType = "application/json",
+            Body = """{ "car": "44", "lap": 9999, "nextLap": { "seconds": null }, "pitNextLap": "high", "hazard": [] }""",
+        }));
+        await page.Locator($"{TowerRows}[data-driver=HAM]").ClickAsync();
+        await WaitUntil(async () => (await page.Locator("#car-title").InnerTextAsync()).Contains("Lewis Hamilton", StringComparison.Ordinal), "the car view did not switch to HAM");
+        await page.UnrouteAsync("**/predictions");
+        await WaitUntil(async () => await nextLap.Locator(".src").CountAsync() == 1, "HAM's next lap did not come with the next update");
+        Assert.DoesNotContain("NaN", await page.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(20, await page.Locator(TowerRows).CountAsync());
+        await page.Locator($"{TowerRows}[data-driver=VER]").ClickAsync();
+        await WaitUntil(async () => (await page.Locator("#car-title").InnerTextAsync()).Contains("Max Verstappen", StringComparison.Ordinal), "the car view did not switch back to VER");
+        Assert.Empty(errors);
 
         await page.Locator("#tab-strategy").ClickAsync();
         var recommendation = page.Locator("[data-testid=strategy-recommendation]");
         await recommendation.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
         Assert.Matches(@"\d+%", await page.Locator(".confidence span").InnerTextAsync());
-        Assert.True(await page.Locator("table.candidates tbody tr").CountAsync() > 0);
+        // A first quick plan can come before the full search has filled the candidates.
+        await WaitUntil(async () => await page.Locator("table.candidates tbody tr").CountAsync() > 0, "the plan lists no candidates");
         Assert.Equal(20, await page.Locator("table.candidates tbody tr").First.Locator(".dist span").CountAsync());
         await Screenshot(page, "strategy", 1920);
         await AssertAccessible(page, "strategy");
 
         await page.SetViewportSizeAsync(1280, 720);
+        // The tower's overtake column appears once the overtake model scores cars; it must fit at 1280 px too.
+        await page.EvaluateAsync(
+            """
+            () => {
+              const rows = window.stratx.state.classification.rows;
+              rows.slice(1).forEach((row, i) => window.stratx.applyPredictions({ car: row.car, lap: 9999,
+                overtake: { target: rows[i].car, withinOne: 0.12, withinTwo: 0.31, withinThree: 0.47, origin: { task: "overtake", source: "rule", version: null, note: "layout check" } } }));
+            }
+            """);
+        await WaitUntil(async () => await page.Locator("td.ovt:visible").CountAsync() >= 19, "the overtake column did not show");
         foreach (var view in new[] { "race", "car", "strategy" })
         {
             await page.Locator($"#tab-{view}").ClickAsync();
@@ -158,6 +221,9 @@ public class DashboardTests(DashboardServer server) : IClassFixture<DashboardSer
     private static async Task WaitForRows(IPage page, int count) =>
         await WaitUntil(async () => await page.Locator(TowerRows).CountAsync() == count, $"the tower did not show {count} rows");
 
+    private static async Task<IReadOnlyList<string>> PitColumn(IPage page) =>
+        await page.Locator($"{TowerRows} td.pit").AllInnerTextsAsync();
+
     private static async Task<string> TowerText(IPage page) => await page.Locator("#tower-body").InnerTextAsync();
 
     private static async Task<IReadOnlyList<string>> TowerOrder(IPage page) =>
@@ -176,6 +242,8 @@ public class DashboardTests(DashboardServer server) : IClassFixture<DashboardSer
                 if (!(el instanceof HTMLElement) || el.offsetParent === null || el.clientWidth === 0) continue;
                 const style = getComputedStyle(el);
                 if (style.overflowX === 'visible' && el.scrollWidth > el.clientWidth + 1 && style.display !== 'inline') bad.push(`${el.tagName.toLowerCase()}#${el.id}.${el.className}`);
+                // A column that scrolls sideways hides what is past its edge (the tower's last columns) just the same.
+                if ((style.overflowX === 'auto' || style.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1) bad.push(`${el.tagName.toLowerCase()}#${el.id}.${el.className} scrolls sideways`);
               }
               return bad.slice(0, 10);
             }

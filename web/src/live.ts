@@ -29,8 +29,14 @@ export class LiveConnection {
     });
   }
 
+  /** Hub messages received so far (the dashboard benchmark reads it to show the page was under load). */
+  received = 0;
+
   on<T>(kind: string, handler: (update: T) => void): void {
-    this.connection.on(kind, handler);
+    this.connection.on(kind, (update: T) => {
+      this.received++;
+      handler(update);
+    });
   }
 
   async start(): Promise<void> {

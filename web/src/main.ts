@@ -3,13 +3,14 @@ import type uPlot from "uplot";
 import { LiveChart } from "./charts";
 import { compoundLetter, compoundName, escapeHtml, gap, gapSeconds, lapTime, percent, teamColour, trackStatusText } from "./format";
 import { LiveConnection, type ConnectionState } from "./live";
+import { carOf, mergePredictions, ruleMark, signedSeconds, sourceBadge, sourcesSummary, type HeldPredictions, type PartName } from "./predictions";
 import type {
-  CarView, CatalogRace, Classification, ClassificationRow, LapRecord, RaceControlView, SessionListItem, SessionSnapshot,
-  SessionSummary, StintView, StrategyPlanView, TelemetrySample, TrackStatus, WeatherView,
+  CarView, CatalogRace, Classification, ClassificationRow, HazardPrediction, LapRecord, PitLossPrediction, PredictionOrigin, RaceControlView,
+  SessionListItem, SessionSnapshot, SessionSummary, StintView, StrategyPlanView, TelemetrySample, TrackStatus, WeatherView,
 } from "./types";
 
 type View = "race" | "car" | "strategy";
-type Alert = { key: string; kind: string; text: string; at: number };
+type Alert = { key: string; kind: string; text: string; at: number; origin?: PredictionOrigin };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const TELEMETRY_WINDOW = 240;
@@ -29,6 +30,10 @@ const state = {
   stints: new Map<string, Map<number, StintView>>(),
   telemetry: [] as TelemetrySample[],
   plans: new Map<string, StrategyPlanView>(),
+  /** Per car, the newest of each prediction part (updates carry only the parts one grain scored). */
+  predictions: new Map<string, HeldPredictions>(),
+  /** The safety-car hazard after the leader's latest lap (the same for every car; taken from any car's part). */
+  hazard: null as HazardPrediction | null,
   alerts: [] as Alert[],
   connection: "connecting" as ConnectionState,
 };
@@ -67,9 +72,14 @@ const live = new LiveConnection(
   (snapshot) => void resync(snapshot),
 );
 
+/** The body of a GET, or null when there is none to use (not found, server away, not JSON): the hub fills in later. */
 async function getJson<T>(url: string): Promise<T | null> {
-  const response = await fetch(url);
-  return response.ok ? ((await response.json()) as T) : null;
+  try {
+    const response = await fetch(url);
+    return response.ok ? ((await response.json()) as T) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A (re)join: replace what the page knew with the session's current state. */
@@ -82,17 +92,25 @@ async function resync(snapshot: SessionSnapshot): Promise<void> {
   state.laps.clear();
   state.stints.clear();
   state.telemetry = [];
+  state.predictions.clear();
+  state.hazard = null;
   touch("header", "tower", "race", "car", "strategy", "alerts");
   if (!state.session) return;
   const session = state.session;
-  // The history behind the charts: every car's laps so far (updates bring the rest).
+  // The history behind the charts: every car's laps so far (updates bring the rest), and what the models
+  // said after each car's latest lap (there is nothing before a car's first lap: the server answers 404).
   await Promise.all(
     snapshot.classification.rows.map(async (row) => {
-      const laps = await getJson<LapRecord[]>(`/api/v1/sessions/${session}/cars/${row.car}/laps`);
-      if (laps && state.session === session) {
+      const [laps, predictions] = await Promise.all([
+        getJson<LapRecord[]>(`/api/v1/sessions/${session}/cars/${row.car}/laps`),
+        row.laps > 0 ? getJson<unknown>(`/api/v1/sessions/${session}/cars/${row.car}/predictions`) : null,
+      ]);
+      if (state.session !== session) return;
+      if (laps) {
         const map = lapsOf(row.car);
         for (const lap of laps) map.set(lap.lapNumber, lap);
       }
+      if (predictions) applyPredictions(predictions);
     }),
   );
   touch("race", "car");
@@ -113,8 +131,12 @@ live.on<{ car: CarView }>("car", (u) => {
   const car = u.car.key.split("/").pop()!;
   state.cars.set(car, u.car);
   if (u.car.lastLap) {
-    lapsOf(car).set(u.car.lastLap.lapNumber, u.car.lastLap);
-    touch("race");
+    // Car updates come with every telemetry batch; the gap trace only needs redrawing for a new or changed lap.
+    const laps = lapsOf(car);
+    const lap = u.car.lastLap;
+    const had = laps.get(lap.lapNumber);
+    laps.set(lap.lapNumber, lap);
+    if (!had || had.position !== lap.position || had.gapToLeader?.seconds !== lap.gapToLeader?.seconds || had.gapToLeader?.laps !== lap.gapToLeader?.laps) touch("race");
   }
   if (car === state.car) touch("car");
 });
@@ -155,6 +177,7 @@ live.on<{ phase: SessionSummary["phase"]; leaderLap: number; race?: SessionSumma
   }
   touch("header");
 });
+live.on<{ predictions?: unknown }>("predictions", (u) => applyPredictions(u?.predictions));
 live.on<{ plan: StrategyPlanView }>("strategy", (u) => {
   const car = u.plan.car.split("/").pop()!;
   state.plans.set(car, u.plan);
@@ -162,11 +185,45 @@ live.on<{ plan: StrategyPlanView }>("strategy", (u) => {
   if (car === state.car) touch("strategy");
 });
 
+/**
+ * Folds a predictions body (a hub update's or a GET answer) into the car's held predictions and marks what
+ * shows them. Parts missing, null or malformed keep what the page had (see mergePredictions).
+ */
+function applyPredictions(body: unknown): void {
+  const car = carOf(body);
+  const result = car ? mergePredictions(state.predictions.get(car), body) : null;
+  if (!car || !result || result.changed.length === 0) return;
+  const { merged, changed } = result;
+  state.predictions.set(car, merged);
+  const has = (part: PartName) => changed.includes(part);
+  if (has("pitNextLap") || has("overtake")) touch("tower");
+  if (has("hazard") && merged.hazard && (!state.hazard || merged.hazard.lap >= state.hazard.lap)) {
+    state.hazard = merged.hazard;
+    touch("header");
+  }
+  if (car === state.car) touch("car", "strategy");
+  if (has("pitLoss") && car === (state.car ?? state.classification?.rows[0]?.car)) touch("race");
+  if (has("degradation") && merged.degradation?.cliffAlert) {
+    const d = merged.degradation;
+    raise(`cliff-${car}-${stintOf(car)}`, "cliff", `${driver(car)}: tyre cliff${d.cliffReason ? `: ${d.cliffReason}` : ""} (score ${d.cliffScore.toFixed(2)})`, d.origin);
+  }
+  if (has("anomaly") && merged.anomaly?.flagged) {
+    const a = merged.anomaly;
+    raise(`anomaly-${car}-${a.lap}`, "anomaly", `${driver(car)}: lap ${a.lap} out of line${a.reason ? `: ${a.reason}` : ""} (score ${a.score.toFixed(2)})`, a.origin);
+  }
+}
+
+/** The car's current stint number, so that one cliff is raised once per stint however many laps it lasts. */
+function stintOf(car: string): number | string {
+  const stints = state.stints.get(car);
+  return state.cars.get(car)?.currentStint?.number ?? (stints?.size ? Math.max(...stints.keys()) : "?");
+}
+
 // ---------------------------------------------------------------------------------------------- alerts
 
-function raise(key: string, kind: string, text: string): void {
+function raise(key: string, kind: string, text: string, origin?: PredictionOrigin): void {
   if (state.alerts.some((a) => a.key === key)) return;
-  state.alerts.unshift({ key, kind, text, at: Date.now() });
+  state.alerts.unshift({ key, kind, text, at: Date.now(), origin });
   state.alerts.length = Math.min(state.alerts.length, 30);
   touch("alerts");
 }
@@ -176,11 +233,14 @@ function driver(car: string): string {
 }
 
 /**
- * Rule-based until the degradation model is served: the stint's last two clean laps both 1.5 s (and three
- * standard errors) above its fitted line. More than 8 s off is not tyres but traffic, a neutralisation or an
- * incident, so it does not count.
+ * The page's own cliff rule: the stint's last two clean laps both 1.5 s (and three standard errors) above its
+ * fitted line. More than 8 s off is not tyres but traffic, a neutralisation or an incident, so it does not
+ * count. It stands in while the car's degradation part comes from a rule (the server's degradation rule
+ * gives the loss per lap but does not judge cliffs); once a degradation model scores the car, the model's
+ * cliffAlert decides alone. Both raise under the same key, so one cliff is one alert whichever sees it first.
  */
 function checkCliff(car: string, stint: StintView): void {
+  if (state.predictions.get(car)?.degradation?.origin.source === "model") return;
   const fit = stint.degradation;
   const clean = stint.laps.filter((l) => l.isClean && l.fuelCorrectedLapTime != null);
   if (!fit || fit.laps < 5 || clean.length < 2) return;
@@ -188,7 +248,8 @@ function checkCliff(car: string, stint: StintView): void {
   const threshold = Math.max(1.5, 3 * fit.standardError);
   if (excess.every((e) => e > threshold && e < 8)) {
     const last = clean[clean.length - 1];
-    raise(`cliff-${car}-${stint.number}`, "cliff", `${driver(car)}: tyre cliff? laps ${clean[clean.length - 2].lapNumber}–${last.lapNumber} ${Math.min(...excess).toFixed(1)}+ s off the stint's ${compoundName[stint.compound].toLowerCase()} line (rule)`);
+    raise(`cliff-${car}-${stint.number}`, "cliff", `${driver(car)}: tyre cliff? laps ${clean[clean.length - 2].lapNumber}–${last.lapNumber} ${Math.min(...excess).toFixed(1)}+ s off the stint's ${compoundName[stint.compound].toLowerCase()} line`,
+      { task: "degradation", source: "rule", version: null, note: "the dashboard's rule: the last two clean laps 1.5 s (and 3 standard errors) above the stint's fitted line" });
   }
 }
 
@@ -215,12 +276,16 @@ async function selectCar(car: string | null, push = true): Promise<void> {
   touch("tower", "car", "strategy", "telemetry", "tabs");
   if (!car || !state.session) return;
   const session = state.session;
-  const [view, stints] = await Promise.all([
+  const row = state.classification?.rows.find((r) => r.car === car);
+  const [view, stints, predictions] = await Promise.all([
     getJson<CarView>(`/api/v1/sessions/${session}/cars/${car}`),
     getJson<StintView[]>(`/api/v1/sessions/${session}/cars/${car}/stints`),
+    row && row.laps > 0 ? getJson<unknown>(`/api/v1/sessions/${session}/cars/${car}/predictions`) : null,
   ]);
+  if (state.session !== session) return;
   if (view) state.cars.set(car, view);
   if (stints) state.stints.set(car, new Map(stints.map((s) => [s.number, s])));
+  if (predictions) applyPredictions(predictions);
   touch("car");
   // Asking for the plan makes the server plan this car from now on; plans then arrive on the hub.
   const response = await fetch(`/api/v1/sessions/${session}/cars/${car}/strategy?wait=0`);
@@ -242,6 +307,8 @@ async function openSession(id: string | null): Promise<void> {
   state.plans.clear();
   state.alerts = [];
   state.cars.clear();
+  state.predictions.clear();
+  state.hazard = null;
   state.classification = null;
   state.summary = null;
   writeUrl();
@@ -324,6 +391,12 @@ function renderHeader(): void {
   $("weather").textContent = w
     ? `Air ${w.airTemperature?.toFixed(1) ?? "–"}°C · Track ${w.trackTemperature?.toFixed(1) ?? "–"}°C${w.rainfall ? " · Rain" : ""}${w.windSpeed != null ? ` · Wind ${w.windSpeed.toFixed(1)} m/s` : ""}`
     : "";
+  const h = state.hazard;
+  const hazard = $("hazard");
+  hazard.hidden = !h;
+  setHtml(hazard, h
+    ? `<span><span class="muted">SC/VSC</span> next lap <strong>${percent(h.nextLap)}</strong> · to the flag <strong>${percent(h.restOfRace)}</strong></span>${sourceBadge(h.origin)}`
+    : "");
   const conn = $("connection");
   conn.dataset.state = state.connection;
   conn.textContent = { connecting: "Connecting", live: "Live", reconnecting: "Reconnecting", offline: "Offline" }[state.connection];
@@ -364,6 +437,26 @@ function renderTower(): void {
     }
   }
   $("tower-empty").hidden = rows.length > 0;
+  renderTowerSources(rows);
+}
+
+/** The tower's prediction columns name their source once, in the header; rows a rule scored carry an R. */
+function renderTowerSources(rows: ClassificationRow[]): void {
+  const held = rows.map((r) => state.predictions.get(r.car));
+  const pit = held.flatMap((p) => (p?.pitNextLap ? [p.pitNextLap.origin] : []));
+  const overtake = held.flatMap((p) => (p?.overtake ? [p.overtake.origin] : []));
+  const table = $("tower-body").closest("table")!;
+  table.classList.toggle("no-overtake", overtake.length === 0);
+  const pitHead = $("tower-pit");
+  const pitSource = sourcesSummary(pit);
+  pitHead.title = `P(pits at the end of the next lap)${pitSource ? `: ${pitSource}` : ""}`;
+  pitHead.dataset.source = pitSource;
+  const overtakeSource = sourcesSummary(overtake);
+  $("tower-overtake").title = `P(ahead of the car now in front within 3 laps)${overtakeSource ? `: ${overtakeSource}` : ""}`;
+  setHtml($("tower-sources"), pit.length || overtake.length
+    ? [pit.length ? `Pit: P(pits next lap), ${escapeHtml(pitSource)}` : "", overtake.length ? `Ovt: P(passes the car ahead within 3 laps), ${escapeHtml(overtakeSource)}` : ""]
+        .filter(Boolean).join(" · ") + (pit.concat(overtake).some((o) => o.source === "rule") ? ` · <span class="src rule mini">R</span> scored by a rule` : "")
+    : "");
 }
 
 /** The server calls a car retired once the session has ended; a car three laps behind the leader's count has stopped. */
@@ -382,7 +475,17 @@ function towerRow(row: ClassificationRow, index: number): string {
     `<td class="num">${index === 0 ? "" : gap(row.interval)}</td>` +
     `<td class="num">${lapTime(row.lastLapTime)}</td>` +
     `<td class="tyre"><span class="compound ${row.compound}" title="${compoundName[row.compound]}">${compoundLetter[row.compound]}</span>${row.tyreAge ?? ""}</td>` +
-    `<td class="num">${row.stops}</td>`;
+    `<td class="num">${row.stops}</td>` +
+    towerPredictions(row);
+}
+
+function towerPredictions(row: ClassificationRow): string {
+  const p = state.predictions.get(row.car);
+  const retired = stopped(row) || row.status === "finished";
+  const pit = !retired && p?.pitNextLap;
+  const overtake = !retired && p?.overtake;
+  return `<td class="num pit${pit && pit.probability >= 0.3 ? " hot" : ""}">${pit ? `${percent(pit.probability)}${ruleMark(pit.origin)}` : ""}</td>` +
+    `<td class="num ovt">${overtake ? `<span title="${escapeHtml(`P(ahead of ${driver(overtake.target)}) after 1/2/3 laps: ${percent(overtake.withinOne)} / ${percent(overtake.withinTwo)} / ${percent(overtake.withinThree)}`)}">${percent(overtake.withinThree)}</span>${ruleMark(overtake.origin)}` : ""}</td>`;
 }
 
 let gapChart: LiveChart | null = null;
@@ -390,14 +493,17 @@ let gapCars: string[] = [];
 
 function renderRace(): void {
   const rows = state.classification?.rows ?? [];
-  const cars = rows.map((r) => r.car);
-  if (!gapChart || cars.join() !== gapCars.join()) {
+  // The chart is rebuilt only when the field changes, not when the order does: rebuilding it on every
+  // overtake was the race view's largest cost at full replay speed (a new uPlot and a forced layout each time).
+  const byCar = new Map(rows.map((r) => [r.car, r]));
+  if (!gapChart || gapCars.length !== rows.length || gapCars.some((car) => !byCar.has(car))) {
     $("gap-chart").innerHTML = "";
-    gapCars = cars;
-    gapChart = cars.length
+    gapCars = rows.map((r) => r.car);
+    gapChart = rows.length
       ? new LiveChart($("gap-chart"), rows.map((r) => ({ label: r.driverCode, colour: teamColour(r.team), width: 1.25 })), { xLabel: "Lap", yLabel: "Gap to leader (s)", invertY: true })
       : null;
   }
+  const cars = gapCars;
   if (gapChart) {
     const maxLap = Math.max(0, ...[...state.laps.values()].map((m) => Math.max(0, ...m.keys())));
     const xs = Array.from({ length: maxLap }, (_, i) => i + 1);
@@ -411,10 +517,18 @@ function renderRace(): void {
     });
     gapChart.setData([xs, ...series] as uPlot.AlignedData);
   }
-  $("race-control").innerHTML = [...state.raceControl].reverse().slice(0, 40)
+  setHtml($("race-control"), [...state.raceControl].reverse().slice(0, 40)
     .map((m) => `<li><span class="lap">${m.lap ? `L${m.lap}` : ""}</span> ${m.flag ? `<span class="rc-flag">${escapeHtml(m.flag)}</span> ` : ""}${escapeHtml(m.message)}</li>`)
-    .join("") || `<li class="muted">No messages yet.</li>`;
+    .join("") || `<li class="muted">No messages yet.</li>`);
   renderRejoin();
+}
+
+/** Replaces an element's content only when it differs: rebuilding unchanged DOM costs style and layout. */
+const shown = new WeakMap<HTMLElement, string>();
+function setHtml(element: HTMLElement, html: string): void {
+  if (shown.get(element) === html) return;
+  element.innerHTML = html;
+  shown.set(element, html);
 }
 
 /** Where the selected (or leading) car would rejoin if it stopped now: the cars around its gap plus the pit loss. */
@@ -427,16 +541,26 @@ function renderRejoin(): void {
     out.textContent = "Select a car to see where it would rejoin after a stop now.";
     return;
   }
-  const pitLoss = 22;
+  const predicted = state.predictions.get(me.car)?.pitLoss;
+  const pitLoss = predicted ? Math.round(pitLossUnder(predicted, state.trackStatus)) : 22;
   const mine = (me.position === 1 ? 0 : gapSeconds(me.gapToLeader, 90) ?? 0) + pitLoss;
   const others = rows.filter((r) => r.car !== car && r.status !== "retired").map((r) => ({ r, g: r.position === 1 ? 0 : gapSeconds(r.gapToLeader, 90) ?? 0 }));
   const ahead = others.filter((o) => o.g <= mine).sort((a, b) => b.g - a.g)[0];
   const behind = others.filter((o) => o.g > mine).sort((a, b) => a.g - b.g)[0];
   const position = others.filter((o) => o.g <= mine).length + 1;
-  out.innerHTML = `${escapeHtml(me.driverCode)} boxing now (≈${pitLoss} s pit loss) rejoins <strong>P${position}</strong>` +
+  setHtml(out, `${escapeHtml(me.driverCode)} boxing now (≈${pitLoss} s pit loss${predicted ? ` ${sourceBadge(predicted.origin)}` : ", a typical figure"}) rejoins <strong>P${position}</strong>` +
     (ahead ? `, ${(mine - ahead.g).toFixed(1)} s behind ${escapeHtml(ahead.r.driverCode)}` : "") +
     (behind ? `, ${(behind.g - mine).toFixed(1)} s ahead of ${escapeHtml(behind.r.driverCode)}` : "") +
-    (behind && behind.g - mine < 1.5 ? ` — <span class="warn">traffic</span>` : "");
+    (behind && behind.g - mine < 1.5 ? ` — <span class="warn">traffic</span>` : ""));
+}
+
+/** What a stop costs under the track status in force: a neutralised field loses less while the car is in the lane. */
+function pitLossUnder(loss: PitLossPrediction, status: TrackStatus): number {
+  return status === "safetyCar" || status === "red" ? loss.safetyCar : status === "virtualSafetyCar" || status === "virtualSafetyCarEnding" ? loss.virtualSafetyCar : loss.green;
+}
+
+function pitLossText(loss: PitLossPrediction): string {
+  return `green <strong>${loss.green.toFixed(1)} s</strong> · VSC <strong>${loss.virtualSafetyCar.toFixed(1)} s</strong> · SC <strong>${loss.safetyCar.toFixed(1)} s</strong>`;
 }
 
 let lapChart: LiveChart | null = null;
@@ -447,10 +571,10 @@ function renderCar(): void {
   const car = state.car;
   const view = car ? state.cars.get(car) : undefined;
   const row = state.classification?.rows.find((r) => r.car === car);
-  $("car-title").innerHTML = car
+  setHtml($("car-title"), car
     ? `<span class="team" style="background:${teamColour(row?.team ?? view?.team)}"></span>${escapeHtml(view?.driverName ?? row?.driverName ?? car)} <span class="muted">#${escapeHtml(car)} · ${escapeHtml(row?.team ?? view?.team ?? "")}</span>`
-    : "Select a car in the tower";
-  $("car-stats").innerHTML = view
+    : "Select a car in the tower");
+  setHtml($("car-stats"), view
     ? [
         ["Position", view.position ? `P${view.position}` : "–"],
         ["Last lap", lapTime(view.lastLap?.lapTime) || "–"],
@@ -459,9 +583,9 @@ function renderCar(): void {
         ["vs field", view.paceDeltaToField != null ? `${view.paceDeltaToField > 0 ? "+" : ""}${view.paceDeltaToField.toFixed(3)} s` : "–"],
         ["Tyre", view.currentStint ? `${compoundName[view.currentStint.compound]}, ${view.lastLap?.tyreAge ?? view.currentStint.tyreAgeAtStart} laps` : "–"],
         ["Stops", String(view.stops.length)],
-        ["Predicted next lap", "not available yet"],
-      ].map(([k, v]) => `<div><dt>${k}</dt><dd>${escapeHtml(v)}</dd></div>`).join("")
-    : "";
+      ].map(([k, v]) => `<div><dt>${k}</dt><dd>${escapeHtml(v)}</dd></div>`).join("") + nextLapStat(view)
+    : "");
+  renderCarPredictions(car);
   if (!car) return;
   const laps = [...(state.laps.get(car)?.values() ?? [])].sort((a, b) => a.lapNumber - b.lapNumber);
   lapChart ??= new LiveChart($("lap-chart"), [{ label: "Lap time", colour: "#e6edf3", points: true }, { label: "Clean lap", colour: "#3fb950", points: true, width: 0 }], { xLabel: "Lap", yLabel: "Lap time", yFormat: (v) => lapTime(v) });
@@ -477,8 +601,42 @@ function renderCar(): void {
     const fit = stint.degradation;
     stintChart.setData([points.map((l) => l.tyreAge), points.map((l) => l.fuelCorrectedLapTime!), points.map((l) => (fit ? fit.interceptSeconds + fit.slopeSecondsPerLap * l.tyreAge : null))] as uPlot.AlignedData);
     $("stint-caption").textContent = `Stint ${stint.number} on ${compoundName[stint.compound].toLowerCase()}s: ` +
-      (fit ? `${fit.slopeSecondsPerLap >= 0 ? "+" : ""}${fit.slopeSecondsPerLap.toFixed(3)} s/lap over ${fit.laps} clean laps (R² ${fit.rSquared.toFixed(2)}); cliff marked by the rule alert until the degradation model is served.` : "too few clean laps for a fit yet.");
+      (fit ? `${fit.slopeSecondsPerLap >= 0 ? "+" : ""}${fit.slopeSecondsPerLap.toFixed(3)} s/lap over ${fit.laps} clean laps (R² ${fit.rSquared.toFixed(2)}).` : "too few clean laps for a fit yet.");
   }
+}
+
+function nextLapStat(view: CarView): string {
+  const next = state.car ? state.predictions.get(state.car)?.nextLap : null;
+  if (!next) return `<div data-testid="next-lap"><dt>Predicted next lap</dt><dd class="muted">after the car's next timed lap</dd></div>`;
+  const last = view.lastLap?.lapTime;
+  const delta = last != null ? ` <span class="muted small" title="against the last lap, ${escapeHtml(lapTime(last))}">${signedSeconds(next.seconds - last)}</span>` : "";
+  return `<div data-testid="next-lap" class="wide"><dt>Predicted next lap</dt><dd><span title="recent clean pace ${escapeHtml(lapTime(next.referencePace))}">${lapTime(next.seconds)}</span>${delta} ${sourceBadge(next.origin)}</dd></div>`;
+}
+
+/** Every part the models gave for the selected car, each with its source. */
+function renderCarPredictions(car: string | null): void {
+  const p = car ? state.predictions.get(car) : undefined;
+  const row = state.classification?.rows.find((r) => r.car === car);
+  $("car-predictions-lap").textContent = p ? `after lap ${p.lap}` : "";
+  const item = (key: string, title: string, body: string, origin?: PredictionOrigin, extra = "") =>
+    `<div data-testid="prediction-${key}"${extra}><dt>${title}</dt><dd>${body}${origin ? ` ${sourceBadge(origin)}` : ""}</dd></div>`;
+  const none = `<span class="muted">–</span>`;
+  if (!p) {
+    setHtml($("car-predictions"), car ? item("none", "Predictions", `<span class="muted">the models score the car after each of its laps</span>`) : "");
+    return;
+  }
+  const o = p.overtake;
+  const d = p.degradation;
+  const a = p.anomaly;
+  setHtml($("car-predictions"), [
+    item("pit", "Pits next lap", p.pitNextLap ? `<strong>${percent(p.pitNextLap.probability)}</strong>` : none, p.pitNextLap?.origin, p.pitNextLap && p.pitNextLap.probability >= 0.3 ? ` class="hot"` : ""),
+    item("overtake", o ? `Ahead of ${escapeHtml(driver(o.target))} after 1 / 2 / 3 laps` : "Overtake",
+      o ? `${percent(o.withinOne)} / ${percent(o.withinTwo)} / <strong>${percent(o.withinThree)}</strong>` : row?.position === 1 ? `<span class="muted">leading</span>` : none, o?.origin),
+    item("degradation", "Pace loss after 1 / 5 / 10 laps", d ? `${d.lossAfterOne.toFixed(2)} / ${d.lossAfterFive.toFixed(2)} / <strong>${d.lossAfterTen.toFixed(2)} s</strong>` : none, d?.origin),
+    item("cliff", "Tyre cliff", d ? (d.cliffAlert ? `<span class="warn">ALERT</span> ${escapeHtml(d.cliffReason ?? "")} <span class="muted">(${d.cliffScore.toFixed(2)})</span>` : `no <span class="muted">(score ${d.cliffScore.toFixed(2)})</span>`) : none, d?.origin),
+    item("anomaly", a ? `Lap ${a.lap} anomaly` : "Lap anomaly", a ? `${a.flagged ? `<span class="warn">FLAGGED</span> ` : ""}${a.score.toFixed(2)}${a.reason ? ` <span class="muted">${escapeHtml(a.reason)}</span>` : ""}` : none, a?.origin),
+    item("pit-loss", "Pit loss", p.pitLoss ? pitLossText(p.pitLoss) : none, p.pitLoss?.origin, ` class="wide"`),
+  ].join(""));
 }
 
 function renderTelemetry(): void {
@@ -497,10 +655,10 @@ function renderTelemetry(): void {
   const valid = (v: number) => (v === 104 ? null : v);
   telemetryChart.setData([t.map((_, i) => i), t.map((s) => s.speed), t.map((s) => valid(s.throttle)), t.map((s) => valid(s.brake)), t.map((s) => s.rpm / 100)] as uPlot.AlignedData);
   const last = t[t.length - 1] ?? (state.car ? state.cars.get(state.car)?.latestTelemetry : null);
-  $("gauges").innerHTML = last
+  setHtml($("gauges"), last
     ? [["Speed", `${last.speed} km/h`], ["Gear", last.gear > 8 ? "–" : last.gear === 0 ? "N" : String(last.gear)], ["RPM", String(last.rpm)], ["Throttle", last.throttle === 104 ? "–" : `${last.throttle}%`], ["Brake", last.brake > 0 && last.brake !== 104 ? "ON" : "off"], ["DRS", [10, 12, 14].includes(last.drs) ? "OPEN" : last.drs === 8 ? "eligible" : "closed"]]
         .map(([k, v]) => `<div><dt>${k}</dt><dd>${v}</dd></div>`).join("")
-    : `<p class="muted">No car data for this car yet.</p>`;
+    : `<p class="muted">No car data for this car yet.</p>`);
 }
 
 function candidateTable(candidates: StrategyPlanView["candidates"], caption: string): string {
@@ -523,15 +681,15 @@ function renderStrategy(): void {
   const plan = car ? state.plans.get(car) : undefined;
   const out = $("strategy-body");
   if (!car) {
-    out.innerHTML = `<p class="muted">Select a car in the tower to plan its race.</p>`;
+    setHtml(out, `<p class="muted">Select a car in the tower to plan its race.</p>`);
     return;
   }
   if (!plan) {
-    out.innerHTML = `<p class="muted" data-testid="strategy-pending">Planning ${escapeHtml(driver(car))}… the first plan follows in a moment.</p>`;
+    setHtml(out, `<p class="muted" data-testid="strategy-pending">Planning ${escapeHtml(driver(car))}… the first plan follows in a moment.</p>`);
     return;
   }
   if (plan.unavailable) {
-    out.innerHTML = `<p class="notice" data-testid="strategy-unavailable">${escapeHtml(plan.unavailable)}</p>`;
+    setHtml(out, `<p class="notice" data-testid="strategy-unavailable">${escapeHtml(plan.unavailable)}</p>`);
     return;
   }
   const best = plan.candidates[0];
@@ -541,16 +699,20 @@ function renderStrategy(): void {
   const neutral = plan.neutralisation
     ? `<div class="card urgent"><h4>${trackStatusText[plan.neutralisation.status]}: ${plan.neutralisation.recommendBox ? "BOX NOW" : "STAY OUT"}</h4><p>Boxing now finishes better in ${percent(plan.neutralisation.boxNowBetter)} of races (E[pos] ${plan.neutralisation.boxNow.expectedPosition.toFixed(2)} vs ${plan.neutralisation.stayOut.expectedPosition.toFixed(2)} staying out).</p></div>`
     : "";
-  out.innerHTML = `<div class="recommendation" data-testid="strategy-recommendation"><div><h3>${window}</h3><p class="muted">${escapeHtml(best?.name ?? "")} · E[pos] ${best?.expectedPosition.toFixed(2) ?? "–"} · after lap ${plan.afterLap}/${plan.totalLaps} · ${plan.candidatesEvaluated} strategies × ${plan.runsPerCandidate} races in ${Math.round(plan.elapsedMilliseconds)} ms${plan.searchPending ? " · full search running" : ""}</p></div><div class="confidence" title="share of simulated races in which this choice was best"><span>${percent(plan.confidence)}</span><small>confidence</small></div></div>` +
+  const loss = state.predictions.get(car)?.pitLoss;
+  const pitLoss = loss
+    ? `<div class="pit-loss" data-testid="strategy-pit-loss"><small class="muted">Pit loss ${sourceBadge(loss.origin)}</small><div>${pitLossText(loss)}</div></div>`
+    : "";
+  setHtml(out, `<div class="recommendation" data-testid="strategy-recommendation"><div><h3>${window}</h3><p class="muted">${escapeHtml(best?.name ?? "")} · E[pos] ${best?.expectedPosition.toFixed(2) ?? "–"} · after lap ${plan.afterLap}/${plan.totalLaps} · ${plan.candidatesEvaluated} strategies × ${plan.runsPerCandidate} races in ${Math.round(plan.elapsedMilliseconds)} ms${plan.searchPending ? " · full search running" : ""}</p></div>${pitLoss}<div class="confidence" title="share of simulated races in which this choice was best"><span>${percent(plan.confidence)}</span><small>confidence</small></div></div>` +
     neutral +
     `<div class="cards">${undercutCard("Versus car ahead", plan.versusCarAhead)}${undercutCard("Versus car behind", plan.versusCarBehind)}</div>` +
-    candidateTable(plan.candidates, `Best ${plan.candidates.length} strategies (simulated with the same incidents and noise)`);
+    candidateTable(plan.candidates, `Best ${plan.candidates.length} strategies (simulated with the same incidents and noise)`));
 }
 
 function renderAlerts(): void {
-  $("alerts").innerHTML = state.alerts.length
-    ? state.alerts.map((a) => `<li class="alert ${a.kind}">${escapeHtml(a.text)}</li>`).join("")
-    : `<li class="muted">No alerts. Anomaly and safety-car probability alerts are not available yet.</li>`;
+  setHtml($("alerts"), state.alerts.length
+    ? state.alerts.map((a) => `<li class="alert ${a.kind}">${escapeHtml(a.text)}${a.origin ? ` ${sourceBadge(a.origin)}` : ""}</li>`).join("")
+    : `<li class="muted">No alerts yet.</li>`);
 }
 
 function renderTabs(): void {
@@ -565,10 +727,13 @@ function renderTabs(): void {
 // ---------------------------------------------------------------------------------------------- frame loop
 
 /** Updates only mark what changed; each animation frame draws the marked parts once. */
-const frames = { count: 0, started: performance.now() };
+const frames = { count: 0, renders: 0, started: performance.now() };
 function frame(): void {
+  // The next frame is asked for first: a part that fails to draw must not stop the page.
+  requestAnimationFrame(frame);
   frames.count++;
   if (dirty.size) {
+    frames.renders++;
     const parts = new Set(dirty);
     dirty.clear();
     if (parts.has("tabs")) renderTabs();
@@ -581,13 +746,13 @@ function frame(): void {
     if (parts.has("alerts")) renderAlerts();
     if (parts.has("tower") && state.view === "race") renderRejoin();
   }
-  requestAnimationFrame(frame);
 }
 
 declare global {
-  interface Window { stratx: { frames: typeof frames; state: typeof state } }
+  interface Window { stratx: { frames: typeof frames; state: typeof state; updates: () => number; applyPredictions: typeof applyPredictions } }
 }
-window.stratx = { frames, state };
+// applyPredictions is what the hub's "predictions" handler calls; tests feed it bodies the server would not send.
+window.stratx = { frames, state, updates: () => live.received, applyPredictions };
 
 // ---------------------------------------------------------------------------------------------- start
 

@@ -65,3 +65,22 @@ export interface StrategyPlanView {
 
 export interface SessionListItem { id: string; name: string; source?: string | null; createdAt: string; phase: Phase; leaderLap: number; scheduledLaps?: number | null }
 export interface CatalogRace { id: string; name: string }
+
+// Predictions (GET …/cars/{car}/predictions and the hub's "predictions" updates). A part the server has not
+// scored, or did not send in this update, is null; origin says which model version or, flagged, which rule.
+export interface PredictionOrigin { task: string; source: "model" | "rule"; version?: number | null; note?: string | null }
+export interface NextLapPrediction { seconds: number; referencePace: number; origin: PredictionOrigin }
+export interface PitPrediction { probability: number; origin: PredictionOrigin }
+export interface OvertakePrediction { target: string; withinOne: number; withinTwo: number; withinThree: number; origin: PredictionOrigin }
+export interface DegradationPrediction {
+  lossAfterOne: number; lossAfterFive: number; lossAfterTen: number; cliffAlert: boolean; cliffScore: number; cliffReason?: string | null; origin: PredictionOrigin;
+}
+export interface AnomalyPrediction { lap: number; score: number; flagged: boolean; reason?: string | null; origin: PredictionOrigin }
+export interface PitLossPrediction { green: number; virtualSafetyCar: number; safetyCar: number; origin: PredictionOrigin }
+export interface HazardPrediction { lap: number; nextLap: number; restOfRace: number; origin: PredictionOrigin }
+
+export interface CarPredictions {
+  car: string; lap: number; scoredAt: string;
+  nextLap?: NextLapPrediction | null; pitNextLap?: PitPrediction | null; overtake?: OvertakePrediction | null;
+  degradation?: DegradationPrediction | null; anomaly?: AnomalyPrediction | null; pitLoss?: PitLossPrediction | null; hazard?: HazardPrediction | null;
+}
