@@ -178,7 +178,7 @@ public sealed class LivePredictor(ModelRegistry registry, TimeProvider? time = n
         var example = PitDataset.ForLatest(race, car, scorer?.Priors);
         var last = laps[^1];
         var typical = example is { FieldStintLength: > 0 } ? example.FieldStintLength : 0.4 * race.TotalLaps;
-        var rule = (string why) => new PitPrediction(Rules.PitNextLap(last.TyreAge ?? 0, typical, race.TotalLaps - last.LapNumber), PredictionOrigin.FromRule(PitModel.Task, why));
+        var rule = (string why) => new PitPrediction(last.PitIn ? Rules.JustPitted : Rules.PitNextLap(last.TyreAge ?? 0, typical, race.TotalLaps - last.LapNumber), PredictionOrigin.FromRule(PitModel.Task, why));
         if (example is null)
         {
             return rule(last.PitIn ? "the car has just pitted" : "the lap cannot be described for the model");

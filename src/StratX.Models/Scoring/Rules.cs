@@ -16,6 +16,9 @@ public static class Rules
     /// <summary>Typical stop costs (s) at a circuit whose loss is not known: green, VSC, safety car.</summary>
     public const double PitLossGreen = 22, PitLossVirtualSafetyCar = 15, PitLossSafetyCar = 12;
 
+    /// <summary>P(pit again at the end of the next lap) for a car that has just come in (a second stop straight after is a repair).</summary>
+    public const double JustPitted = 0.005;
+
     /// <summary>Typical tyre wear (s per lap of age) when a stint has too few clean laps to fit its own.</summary>
     public const double WearPerLap = 0.05;
 
