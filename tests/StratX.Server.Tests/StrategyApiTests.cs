@@ -118,14 +118,17 @@ public class StrategyApiTests(RunningServer server) : IClassFixture<RunningServe
             var laps = plans.Where(p => p.Unavailable is null && !p.SearchPending).Select(p => p.AfterLap).ToList();
             Assert.Equal(laps.Order(), laps);
 
+            // Stops a few laps after the latest plan's lap, so they are still ahead however far the replay has run meanwhile.
+            var latest = plans.Where(p => p.Unavailable is null).Max(p => p.AfterLap);
+            var (later, sooner) = (Math.Min(latest + 6, 57), Math.Min(latest + 5, 57));
             var compare = await server.Http.PostAsJsonAsync(
                 $"/api/v1/sessions/{sessionId}/cars/33/strategy/compare",
-                new { candidates = new object[] { new { stops = Array.Empty<object>() }, new { stops = new[] { new { lap = 45, compound = "HARD" } } }, new { stops = new[] { new { lap = 44, compound = "SOFT" } } } }, runs = 1000, seed = 3 },
+                new { candidates = new object[] { new { stops = Array.Empty<object>() }, new { stops = new[] { new { lap = later, compound = "HARD" } } }, new { stops = new[] { new { lap = sooner, compound = "SOFT" } } } }, runs = 1000, seed = 3 },
                 Json,
                 TestContext.Current.CancellationToken);
             Assert.True(compare.StatusCode == HttpStatusCode.OK, $"{compare.StatusCode}: {await compare.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
             var comparison = (await compare.Content.ReadFromJsonAsync<StrategyComparison>(Json, TestContext.Current.CancellationToken))!;
-            Assert.Equal(["no stop", "L45 HARD", "L44 SOFT"], comparison.Candidates.Select(c => c.Name));
+            Assert.Equal(["no stop", $"L{later} HARD", $"L{sooner} SOFT"], comparison.Candidates.Select(c => c.Name));
             Assert.All(comparison.Candidates, c => Assert.Equal(1.0, c.PositionProbabilities.Sum(), 6));
             Assert.Equal(1000, comparison.Runs);
 
