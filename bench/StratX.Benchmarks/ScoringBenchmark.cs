@@ -27,14 +27,15 @@ internal static class ScoringBenchmark
             .ToList();
 
         // Race 1 warms up the engines, tiered JIT and the pools; it is not measured.
-        Replay(season[0], predictor, null);
+        Replay(season[0], predictor, null, null);
         var histogram = new LongHistogram(Stopwatch.Frequency, 3);
+        var parts = new[] { "field", "hazard", "car" }.ToDictionary(p => p, _ => new LongHistogram(Stopwatch.Frequency, 3));
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var gc0 = GC.CollectionCount(0);
         var scored = 0;
         foreach (var race in season.Skip(1))
         {
-            scored += Replay(race, predictor, histogram);
+            scored += Replay(race, predictor, histogram, parts);
         }
 
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
@@ -49,6 +50,7 @@ internal static class ScoringBenchmark
             p99Us = Us(99),
             p999Us = Us(99.9),
             maxUs = Math.Round(histogram.GetMaxValue() * 1e6 / Stopwatch.Frequency, 1),
+            parts = parts.ToDictionary(p => p.Key, p => new { p50Us = Math.Round(p.Value.GetValueAtPercentile(50) * 1e6 / Stopwatch.Frequency, 1), p99Us = Math.Round(p.Value.GetValueAtPercentile(99) * 1e6 / Stopwatch.Frequency, 1) }),
             allocatedBytesPerCarLap = scored == 0 ? 0 : allocated / scored,
             gc0 = GC.CollectionCount(0) - gc0,
             models = registry.Status().Select(s => $"{s.Task}:{(s.ActiveVersion is { } v ? $"v{v}" : "rule")}").ToArray(),
@@ -58,7 +60,7 @@ internal static class ScoringBenchmark
         return registry.Status().Any(s => s.ActiveVersion is null) ? 1 : 0;
     }
 
-    private static int Replay(SeasonRace race, LivePredictor predictor, LongHistogram? histogram)
+    private static int Replay(SeasonRace race, LivePredictor predictor, LongHistogram? histogram, Dictionary<string, LongHistogram>? parts)
     {
         var laps = race.Laps.OrderBy(l => l.OccurredAt).ToList();
         var field = new RaceLaps(race.Race.ScheduledLaps, race.Race.Circuit);
@@ -77,9 +79,15 @@ internal static class ScoringBenchmark
             field.Add(lap);
             fieldLaps.Add(lap);
             predictor.ScoreField(field, lap.Car, fieldLaps);
+            var afterField = Stopwatch.GetTimestamp();
             predictor.ScoreHazard(field, lap.LapNumber, fieldLaps);
+            var afterHazard = Stopwatch.GetTimestamp();
             predictor.ScoreCar(lap.Car, own, race.Race.Circuit);
-            histogram?.RecordValue(Stopwatch.GetTimestamp() - start);
+            var end = Stopwatch.GetTimestamp();
+            histogram?.RecordValue(end - start);
+            parts?["field"].RecordValue(afterField - start);
+            parts?["hazard"].RecordValue(afterHazard - afterField);
+            parts?["car"].RecordValue(end - afterHazard);
         }
 
         return laps.Count;

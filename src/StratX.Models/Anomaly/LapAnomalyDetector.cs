@@ -49,7 +49,8 @@ public static class LapAnomalyDetector
             return null;
         }
 
-        var field = fieldLaps?.Where(l => l.Car != ordered[0].Car).GroupBy(l => l.Car).Select(g => g.OrderBy(l => l.LapNumber).ToList()).ToList();
+        // The field is grouped only for a slow lap that nothing else explains (rare), not on every call.
+        var field = fieldLaps is null ? null : new Lazy<List<List<LapCompleted>>>(() => [.. fieldLaps.Where(l => l.Car != ordered[0].Car).GroupBy(l => l.Car).Select(g => g.OrderBy(l => l.LapNumber).ToList())]);
         return Judge(ordered, ordered.Count - 1, telemetry, field);
     }
 
@@ -60,7 +61,7 @@ public static class LapAnomalyDetector
         var judged = new List<(LapCompleted, LapAnomaly)>();
         foreach (var car in cars)
         {
-            var others = cars.Where(c => c[0].Car != car[0].Car).ToList();
+            var others = new Lazy<List<List<LapCompleted>>>(cars.Where(c => c[0].Car != car[0].Car).ToList());
             judged.AddRange(car.Select((lap, i) => (lap, Judge(car, i, null, others))));
         }
 
@@ -87,7 +88,7 @@ public static class LapAnomalyDetector
     }
 
     /// <summary>The median loss on the same lap of the other cars that crossed the line before this one (at least two), if any.</summary>
-    private static double? FieldLoss(LapCompleted lap, List<List<LapCompleted>>? field)
+    private static double? FieldLoss(LapCompleted lap, Lazy<List<List<LapCompleted>>>? field)
     {
         if (field is null)
         {
@@ -95,7 +96,7 @@ public static class LapAnomalyDetector
         }
 
         var losses = new List<double>();
-        foreach (var car in field)
+        foreach (var car in field.Value)
         {
             var i = car.FindIndex(l => l.LapNumber == lap.LapNumber);
             if (i >= 0 && car[i].OccurredAt < lap.OccurredAt && Offset(car, i) is { } o)
@@ -107,7 +108,7 @@ public static class LapAnomalyDetector
         return losses.Count >= 2 ? Median(losses) : null;
     }
 
-    private static LapAnomaly Judge(List<LapCompleted> ordered, int index, IReadOnlyDictionary<int, LapTelemetrySummary>? telemetry, List<List<LapCompleted>>? field)
+    private static LapAnomaly Judge(List<LapCompleted> ordered, int index, IReadOnlyDictionary<int, LapTelemetrySummary>? telemetry, Lazy<List<List<LapCompleted>>>? field)
     {
         var lap = ordered[index];
         var reference = ordered.Take(index).Where(NextLapDataset.IsClean).TakeLast(ReferenceLaps).ToList();

@@ -2,6 +2,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 
+using StratX.Models.Scoring;
+
 namespace StratX.Models.Hazard;
 
 /// <summary>P(neutralisation during the next lap) and P(at least one more before the flag).</summary>
@@ -27,8 +29,8 @@ public sealed class HazardModel
     private readonly ITransformer _model;
     private readonly ITransformer _ahead;
     private readonly DataViewSchema _schema;
-    private readonly object _gate = new();
-    private PredictionEngine<HazardExample, HazardScore>? _engine;
+    private readonly Lazy<PooledEngine<HazardExample, HazardScore>> _engine;
+    private readonly Lazy<PooledEngine<HazardExample, HazardScore>> _aheadEngine;
 
     private HazardModel(MLContext ml, ITransformer model, ITransformer ahead, DataViewSchema schema)
     {
@@ -36,6 +38,8 @@ public sealed class HazardModel
         _model = model;
         _ahead = ahead;
         _schema = schema;
+        _engine = new(() => new PooledEngine<HazardExample, HazardScore>(ml, model));
+        _aheadEngine = new(() => new PooledEngine<HazardExample, HazardScore>(ml, ahead));
     }
 
     public static HazardModel Train(IEnumerable<HazardExample> examples, int seed = 1)
@@ -72,7 +76,11 @@ public sealed class HazardModel
         return [.. scored.GetColumn<float>("Probability").Select(p => (double)p)];
     }
 
-    /// <summary>The hazard of each lap in order: the first from the full model, the rest from the later-laps model.</summary>
+    /// <summary>
+    /// The hazard of each lap in order: the first from the full model, the rest from the later-laps model.
+    /// That model reads only <see cref="HazardExample.AheadColumns"/>, which stay the same over most of the
+    /// laps rolled forward, so each distinct set of those values is scored once.
+    /// </summary>
     private double[] Hazards(List<HazardExample> laps)
     {
         if (laps.Count == 0)
@@ -80,19 +88,29 @@ public sealed class HazardModel
             return [];
         }
 
-        var later = laps.Count > 1 ? Predict(_ahead, laps[1..]) : [];
-        return [ScoreNextLap(laps[0]), .. later];
+        var hazards = new double[laps.Count];
+        hazards[0] = ScoreNextLap(laps[0]);
+        var seen = new Dictionary<string, double>();
+        for (var i = 1; i < laps.Count; i++)
+        {
+            var key = string.Join('|', AheadGetters.Select(g => g.GetValue(laps[i])));
+            if (!seen.TryGetValue(key, out var h))
+            {
+                h = _aheadEngine.Value.Predict(laps[i]).Probability;
+                seen[key] = h;
+            }
+
+            hazards[i] = h;
+        }
+
+        return hazards;
     }
 
-    /// <summary>P(neutralisation during the next lap) for one example (thread-safe).</summary>
-    public double ScoreNextLap(HazardExample example)
-    {
-        lock (_gate)
-        {
-            _engine ??= _ml.Model.CreatePredictionEngine<HazardExample, HazardScore>(_model, inputSchema: _schema);
-            return _engine.Predict(example).Probability;
-        }
-    }
+    private static readonly System.Reflection.PropertyInfo[] AheadGetters =
+        [.. HazardExample.AheadColumns.Select(c => typeof(HazardExample).GetProperty(c) ?? throw new InvalidOperationException($"HazardExample has no {c}."))];
+
+    /// <summary>P(neutralisation during the next lap) for one example (thread-safe: engines are pooled).</summary>
+    public double ScoreNextLap(HazardExample example) => _engine.Value.Predict(example).Probability;
 
     /// <summary>Both probabilities from the features at the end of a lap.</summary>
     public HazardForecast Score(HazardExample now)
