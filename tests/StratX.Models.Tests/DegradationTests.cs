@@ -65,8 +65,8 @@ public sealed class DegradationTests : IDisposable
         var path = Path.Combine(_temp, DegradationCurves.FileName);
         File.WriteAllText(path, "{ \"fuelSecondsPerLap\": ");
 
-        Assert.Contains("is not valid degradation curves", Assert.Throws<InvalidDataException>(() => DegradationCurves.Load(path)).Message);
-        Assert.Contains("There are no degradation curves", Assert.Throws<InvalidDataException>(() => DegradationCurves.Load(path + ".missing")).Message);
+        Assert.Contains("is not a valid degradation curves file", Assert.Throws<InvalidDataException>(() => DegradationCurves.Load(path)).Message);
+        Assert.Contains("There is no degradation curves file", Assert.Throws<InvalidDataException>(() => DegradationCurves.Load(path + ".missing")).Message);
     }
 
     public void Dispose()

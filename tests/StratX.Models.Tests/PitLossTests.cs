@@ -56,7 +56,7 @@ public sealed class PitLossTests : IDisposable
         File.WriteAllText(path, "{\"allCircuits\": {}, \"circuits\": {}}");
         Assert.Contains("has no all-circuit green-flag loss", Assert.Throws<InvalidDataException>(() => PitLossTable.Load(path)).Message);
         File.WriteAllText(path, "[1,");
-        Assert.Contains("is not a valid pit-loss table", Assert.Throws<InvalidDataException>(() => PitLossTable.Load(path)).Message);
+        Assert.Contains("is not a valid pit-loss table file", Assert.Throws<InvalidDataException>(() => PitLossTable.Load(path)).Message);
     }
 
     public void Dispose()

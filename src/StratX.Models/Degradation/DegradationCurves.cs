@@ -1,4 +1,3 @@
-using System.Text.Json;
 using StratX.Domain.Racing;
 using StratX.Domain.Tyres;
 
@@ -23,8 +22,6 @@ public sealed record DegradationCurves
     public const int Window = 5;
 
     public const double ShrinkStints = 8;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public required double FuelSecondsPerLap { get; init; }
 
@@ -97,23 +94,11 @@ public sealed record DegradationCurves
 
     public static string Key(string circuit, TyreCompound compound) => $"{circuit}|{compound.ToFeedName()}";
 
-    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
+    public void Save(string path) => ModelJson.Save(path, this);
 
     public static DegradationCurves Load(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new InvalidDataException($"There are no degradation curves at {path}.");
-        }
-
-        try
-        {
-            var curves = JsonSerializer.Deserialize<DegradationCurves>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} is empty.");
-            return curves with { Circuits = new Dictionary<string, WearRate>(curves.Circuits, StringComparer.OrdinalIgnoreCase) };
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path} is not valid degradation curves: {e.Message}", e);
-        }
+        var curves = ModelJson.Load<DegradationCurves>(path, "degradation curves");
+        return curves with { Circuits = new Dictionary<string, WearRate>(curves.Circuits, StringComparer.OrdinalIgnoreCase) };
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace StratX.Models.Hazard;
 
 /// <summary>One past race at a circuit: laps the leader ran and neutralisations (SC, VSC, red flag) started.</summary>
@@ -23,8 +21,6 @@ public sealed record HazardPriors
 
     /// <summary>VSCs exist from 2015; earlier rates would count safety cars only.</summary>
     public const int FirstSeason = 2015;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public required int FromSeason { get; init; }
 
@@ -58,23 +54,11 @@ public sealed record HazardPriors
     public double RateFor(string? circuit) =>
         circuit is not null && Circuits.TryGetValue(circuit, out var prior) ? prior.Rate : AllCircuitsRate;
 
-    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
+    public void Save(string path) => ModelJson.Save(path, this);
 
     public static HazardPriors Load(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new InvalidDataException($"There are no hazard circuit priors at {path}.");
-        }
-
-        try
-        {
-            var priors = JsonSerializer.Deserialize<HazardPriors>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} is empty.");
-            return priors with { Circuits = new Dictionary<string, CircuitPrior>(priors.Circuits, StringComparer.OrdinalIgnoreCase) };
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path} is not valid hazard circuit priors: {e.Message}", e);
-        }
+        var priors = ModelJson.Load<HazardPriors>(path, "hazard circuit priors");
+        return priors with { Circuits = new Dictionary<string, CircuitPrior>(priors.Circuits, StringComparer.OrdinalIgnoreCase) };
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using StratX.Domain.Events;
 using StratX.Domain.Racing;
 using StratX.Models.NextLap;
@@ -37,8 +36,6 @@ public sealed record PitLossTable
     public const double MinimumLoss = 5;
 
     public const double MaximumLoss = 60;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public required IReadOnlyDictionary<PitStatus, PitLossValue> AllCircuits { get; init; }
 
@@ -184,29 +181,17 @@ public sealed record PitLossTable
         return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
+    public void Save(string path) => ModelJson.Save(path, this);
 
     public static PitLossTable Load(string path)
     {
-        if (!File.Exists(path))
+        var table = ModelJson.Load<PitLossTable>(path, "pit-loss table");
+        if (table.AllCircuits is null || !table.AllCircuits.ContainsKey(PitStatus.Green))
         {
-            throw new InvalidDataException($"There is no pit-loss table at {path}.");
+            throw new InvalidDataException($"{path} has no all-circuit green-flag loss.");
         }
 
-        try
-        {
-            var table = JsonSerializer.Deserialize<PitLossTable>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} is empty.");
-            if (!table.AllCircuits.ContainsKey(PitStatus.Green))
-            {
-                throw new InvalidDataException($"{path} has no all-circuit green-flag loss.");
-            }
-
-            return table with { Circuits = new Dictionary<string, IReadOnlyDictionary<PitStatus, PitLossValue>>(table.Circuits, StringComparer.OrdinalIgnoreCase) };
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path} is not a valid pit-loss table: {e.Message}", e);
-        }
+        return table with { Circuits = new Dictionary<string, IReadOnlyDictionary<PitStatus, PitLossValue>>(table.Circuits, StringComparer.OrdinalIgnoreCase) };
     }
 
     /// <summary>MAE of the table and of the all-circuit constant (one value per status) on a set of stops; only stops in the usable range count.</summary>

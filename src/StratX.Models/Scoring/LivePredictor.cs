@@ -1,7 +1,7 @@
 using StratX.Domain.Events;
 using StratX.Domain.Identity;
-using StratX.Domain.Predictions;
 using StratX.Domain.Laps;
+using StratX.Domain.Predictions;
 using StratX.Models.Anomaly;
 using StratX.Models.Degradation;
 using StratX.Models.Hazard;
