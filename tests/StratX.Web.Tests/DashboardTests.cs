@@ -51,6 +51,10 @@ public class DashboardTests(DashboardServer server) : IClassFixture<DashboardSer
         Assert.Matches(@"green \d+\.\d s · VSC \d+\.\d s · SC \d+\.\d s", await page.Locator("[data-testid=prediction-pit-loss] dd").InnerTextAsync());
         Assert.All(await page.Locator("#car-predictions .src").AllInnerTextsAsync(), badge => Assert.Matches(@"^(model v\d+|rule)$", badge));
         Assert.DoesNotContain("not available yet", await page.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
+        // The lap chart draws what was predicted for each lap beside the lap itself, one lap beyond the last.
+        await WaitUntil(async () => await page.EvaluateAsync<int>("() => window.stratx.state.predictedLaps.get('1')?.size ?? 0") >= 2, "no predicted laps on the lap chart");
+        Assert.True(await page.EvaluateAsync<bool>("() => { const p = window.stratx.state.predictedLaps.get('1'); const laps = window.stratx.state.laps.get('1'); return Math.max(...p.keys()) > Math.max(...laps.keys()); }"), "the next lap's prediction is not beyond the last lap");
+        Assert.Contains("Predicted", await page.Locator("#lap-chart").InnerTextAsync(), StringComparison.Ordinal);
         await Screenshot(page, "car", 1920);
         await AssertAccessible(page, "car");
 

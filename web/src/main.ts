@@ -34,6 +34,8 @@ const state = {
   predictions: new Map<string, HeldPredictions>(),
   /** The safety-car hazard after the leader's latest lap (the same for every car; taken from any car's part). */
   hazard: null as HazardPrediction | null,
+  /** Per car, the next-lap prediction made for each lap (lap number → seconds), drawn beside the real laps. */
+  predictedLaps: new Map<string, Map<number, number>>(),
   alerts: [] as Alert[],
   connection: "connecting" as ConnectionState,
 };
@@ -93,6 +95,7 @@ async function resync(snapshot: SessionSnapshot): Promise<void> {
   state.stints.clear();
   state.telemetry = [];
   state.predictions.clear();
+  state.predictedLaps.clear();
   state.hazard = null;
   touch("header", "tower", "race", "car", "strategy", "alerts");
   if (!state.session) return;
@@ -198,8 +201,13 @@ function applyPredictions(body: unknown): void {
   const has = (part: PartName) => changed.includes(part);
   if (has("pitNextLap") || has("overtake")) touch("tower");
   if (has("hazard") && merged.hazard && (!state.hazard || merged.hazard.lap >= state.hazard.lap)) {
+    checkHazardJump(state.hazard, merged.hazard);
     state.hazard = merged.hazard;
     touch("header");
+  }
+  if (has("nextLap") && merged.nextLap) {
+    if (!state.predictedLaps.has(car)) state.predictedLaps.set(car, new Map());
+    state.predictedLaps.get(car)!.set(merged.lap + 1, merged.nextLap.seconds);
   }
   if (car === state.car) touch("car", "strategy");
   if (has("pitLoss") && car === (state.car ?? state.classification?.rows[0]?.car)) touch("race");
@@ -226,6 +234,17 @@ function raise(key: string, kind: string, text: string, origin?: PredictionOrigi
   state.alerts.unshift({ key, kind, text, at: Date.now(), origin });
   state.alerts.length = Math.min(state.alerts.length, 30);
   touch("alerts");
+}
+
+/**
+ * A jump in the safety-car hazard worth a strategist's glance: the next-lap probability at least 5 points and
+ * twice what it was a lap before (an incident, rain, a car stopped), not the slow drift over a race.
+ */
+function checkHazardJump(before: HazardPrediction | null, now: HazardPrediction): void {
+  if (!before || now.lap <= before.lap) return;
+  if (now.nextLap - before.nextLap >= 0.05 && now.nextLap >= 2 * before.nextLap) {
+    raise(`hazard-${now.lap}`, "track", `Safety-car chance up after lap ${now.lap}: ${percent(before.nextLap)} → ${percent(now.nextLap)} for the next lap, ${percent(now.restOfRace)} before the flag`, now.origin);
+  }
 }
 
 function driver(car: string): string {
@@ -308,6 +327,7 @@ async function openSession(id: string | null): Promise<void> {
   state.alerts = [];
   state.cars.clear();
   state.predictions.clear();
+  state.predictedLaps.clear();
   state.hazard = null;
   state.classification = null;
   state.summary = null;
@@ -588,18 +608,35 @@ function renderCar(): void {
   renderCarPredictions(car);
   if (!car) return;
   const laps = [...(state.laps.get(car)?.values() ?? [])].sort((a, b) => a.lapNumber - b.lapNumber);
-  lapChart ??= new LiveChart($("lap-chart"), [{ label: "Lap time", colour: "#e6edf3", points: true }, { label: "Clean lap", colour: "#3fb950", points: true, width: 0 }], { xLabel: "Lap", yLabel: "Lap time", yFormat: (v) => lapTime(v) });
+  lapChart ??= new LiveChart($("lap-chart"), [{ label: "Lap time", colour: "#e6edf3", points: true }, { label: "Clean lap", colour: "#3fb950", points: true, width: 0 }, { label: "Predicted", colour: "#d29922", points: true, width: 0 }], { xLabel: "Lap", yLabel: "Lap time", yFormat: (v) => lapTime(v) });
   const clean = laps.filter((l) => l.isClean && l.lapTime);
   const cap = clean.length ? Math.max(...clean.map((l) => l.lapTime!)) + 6 : 200;
-  lapChart.setData([laps.map((l) => l.lapNumber), laps.map((l) => (l.lapTime && l.lapTime < cap ? l.lapTime : null)), laps.map((l) => (l.isClean ? l.lapTime ?? null : null))] as uPlot.AlignedData);
+  // The laps run and, one further, the lap the model expects next; each lap also shows what was predicted for it.
+  const predicted = state.predictedLaps.get(car) ?? new Map<number, number>();
+  const byLap = new Map(laps.map((l) => [l.lapNumber, l]));
+  const lapNumbers = [...new Set([...byLap.keys(), ...predicted.keys()])].sort((a, b) => a - b);
+  const shown = (v: number | null | undefined) => (v != null && v < cap ? v : null);
+  lapChart.setData([
+    lapNumbers,
+    lapNumbers.map((n) => shown(byLap.get(n)?.lapTime)),
+    lapNumbers.map((n) => (byLap.get(n)?.isClean ? byLap.get(n)?.lapTime ?? null : null)),
+    lapNumbers.map((n) => shown(predicted.get(n))),
+  ] as uPlot.AlignedData);
 
   const stints = [...(state.stints.get(car)?.values() ?? [])].sort((a, b) => a.number - b.number);
   const stint = stints[stints.length - 1];
-  stintChart ??= new LiveChart($("stint-chart"), [{ label: "Fuel-corrected lap", colour: "#d29922", points: true, width: 0 }, { label: "Degradation fit", colour: "#58a6ff", width: 2 }], { xLabel: "Tyre age (laps)", yLabel: "Fuel-corrected (s)", yFormat: (v) => v.toFixed(1) });
+  stintChart ??= new LiveChart($("stint-chart"), [{ label: "Fuel-corrected lap", colour: "#d29922", points: true, width: 0 }, { label: "Degradation fit", colour: "#58a6ff", width: 2 }, { label: "Cliff", colour: "#f85149", points: true, width: 0 }], { xLabel: "Tyre age (laps)", yLabel: "Fuel-corrected (s)", yFormat: (v) => v.toFixed(1) });
   if (stint) {
     const points = stint.laps.filter((l) => l.fuelCorrectedLapTime != null && l.usedInFit);
     const fit = stint.degradation;
-    stintChart.setData([points.map((l) => l.tyreAge), points.map((l) => l.fuelCorrectedLapTime!), points.map((l) => (fit ? fit.interceptSeconds + fit.slopeSecondsPerLap * l.tyreAge : null))] as uPlot.AlignedData);
+    // The cliff marker sits on the stint's latest lap while the degradation model's alert for it is up.
+    const cliff = state.predictions.get(car)?.degradation?.cliffAlert && stintOf(car) === stint.number;
+    stintChart.setData([
+      points.map((l) => l.tyreAge),
+      points.map((l) => l.fuelCorrectedLapTime!),
+      points.map((l) => (fit ? fit.interceptSeconds + fit.slopeSecondsPerLap * l.tyreAge : null)),
+      points.map((l, i) => (cliff && i === points.length - 1 ? l.fuelCorrectedLapTime! : null)),
+    ] as uPlot.AlignedData);
     $("stint-caption").textContent = `Stint ${stint.number} on ${compoundName[stint.compound].toLowerCase()}s: ` +
       (fit ? `${fit.slopeSecondsPerLap >= 0 ? "+" : ""}${fit.slopeSecondsPerLap.toFixed(3)} s/lap over ${fit.laps} clean laps (R² ${fit.rSquared.toFixed(2)}).` : "too few clean laps for a fit yet.");
   }
