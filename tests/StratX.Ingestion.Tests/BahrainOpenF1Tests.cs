@@ -134,13 +134,14 @@ public class BahrainOpenF1Tests(BahrainRecording bahrain) : IClassFixture<Bahrai
     [Fact]
     public void The_vsc_of_the_history_tables_is_in_the_track_status_and_on_the_leaders_laps()
     {
-        // virtual_safety_cars.csv: "2023 Bahrain Grand Prix,39,40,2", deployed during lap 39, withdrawn during lap 40.
+        // virtual_safety_cars.csv: "2023 Bahrain Grand Prix,39,40,2"; the field ran lap 39 at green pace (median
+        // 97.8 s) and laps 40-41 slow (110.3 s, 125.4 s): deployed during lap 40, withdrawn during lap 41.
         var changes = bahrain.Events<TrackStatusChanged>().Select(c => (c.Status, c.Lap)).ToList();
         var leaderLaps = bahrain.Events<LapCompleted>().Where(l => l.Position == 1).ToDictionary(l => l.LapNumber, l => l.TrackStatus);
 
-        Assert.Equal([(TrackStatus.Green, 1), (TrackStatus.VirtualSafetyCar, 39), (TrackStatus.Green, 40)], changes);
+        Assert.Equal([(TrackStatus.Green, 1), (TrackStatus.VirtualSafetyCar, 40), (TrackStatus.Green, 41)], changes);
         Assert.Equal(57, leaderLaps.Count);
-        Assert.All(leaderLaps, l => Assert.Equal(l.Key is 39 or 40 ? TrackStatus.VirtualSafetyCar : TrackStatus.Green, l.Value));
+        Assert.All(leaderLaps, l => Assert.Equal(l.Key is 40 or 41 ? TrackStatus.VirtualSafetyCar : TrackStatus.Green, l.Value));
     }
 
     [Fact]

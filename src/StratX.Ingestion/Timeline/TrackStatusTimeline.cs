@@ -19,7 +19,10 @@ namespace StratX.Ingestion.Timeline;
 /// <item>a VSC ends three quarters of the way through its lap R (so one deployed and withdrawn within a lap lasts a quarter lap);</item>
 /// <item>a resumed red flag goes green at the crossing that starts the lap after it.</item>
 /// </list>
-/// When neutralisations overlap, the one deployed last is in force until it ends. Green is the status at
+/// The tables' deployment lap can be a lap or two before the lap the field actually slowed on (the timing
+/// feed shows it); the laps' own times settle it: when lap D runs at green pace and one of the next two laps
+/// is clearly slower (the field's median at least 8% above its quickest median of the ten laps before), the deployment
+/// moves to that lap, and its end by as many laps. When neutralisations overlap, the one deployed last is in force until it ends. Green is the status at
 /// the start and whenever none is in force. A neutralisation on a lap the recording does not reach is left
 /// out with a warning; one that ends after the last recorded lap lasts to the end.
 /// </remarks>
@@ -41,17 +44,22 @@ internal static class TrackStatusTimeline
 
         var lastLap = crossings.Keys.Max();
         var intervals = new List<(DateTimeOffset Start, DateTimeOffset? End, TrackStatus Status)>();
+        var fieldPace = laps.Where(l => l.LapTime is not null && l.LapNumber > 1).GroupBy(l => l.LapNumber)
+            .ToDictionary(g => g.Key, g => Median([.. g.Select(l => l.LapTime!.Value)]));
         foreach (var n in neutralisations)
         {
-            if (Within(crossings, n.DeployedLap, DeployedAt) is not { } start)
+            var deployed = SlowedOn(fieldPace, n.DeployedLap);
+            if (Within(crossings, deployed, DeployedAt) is not { } start)
             {
                 warnings.Add($"{n.File} line {n.Line}: a {Describe(n.Kind)} on lap {n.DeployedLap}, but the recording's leader completes only {lastLap} laps; it is left out.");
                 continue;
             }
 
-            var end = n.GreenLap is not { } green || green > lastLap ? null
-                : n.Kind == NeutralisationKind.VirtualSafetyCar ? Within(crossings, green, VirtualSafetyCarEndsAt)
-                : crossings.TryGetValue(green - 1, out var restart) ? restart
+            // The whole period moves with its deployment: the table's laps are offset, not its length.
+            var green = n.GreenLap + (deployed - n.DeployedLap);
+            var end = green is null || green > lastLap ? null
+                : n.Kind == NeutralisationKind.VirtualSafetyCar ? Within(crossings, green.Value, VirtualSafetyCarEndsAt)
+                : crossings.TryGetValue(green.Value - 1, out var restart) ? restart
                 : null;
             var status = n.Kind switch
             {
@@ -147,6 +155,44 @@ internal static class TrackStatusTimeline
         TrackStatus.Green => 1,
         _ => 0,
     };
+
+    /// <summary>The ratio of the field's median lap time to its quickest recent median from which a lap counts as neutralised.</summary>
+    private const double Slowed = 1.08;
+
+    /// <summary>
+    /// The lap a neutralisation recorded on <paramref name="lap"/> slowed the field on: that lap, unless it ran
+    /// at green pace and one of the next two did not.
+    /// </summary>
+    private static int SlowedOn(Dictionary<int, double> fieldPace, int lap)
+    {
+        var recent = Enumerable.Range(lap - 10, 10).Where(fieldPace.ContainsKey).Select(n => fieldPace[n]).ToList();
+        if (lap <= 2 || recent.Count == 0 || !fieldPace.TryGetValue(lap, out var onLap))
+        {
+            return lap;
+        }
+
+        var green = recent.Min();
+        if (onLap >= green * Slowed)
+        {
+            return lap;
+        }
+
+        for (var later = lap + 1; later <= lap + 2; later++)
+        {
+            if (fieldPace.TryGetValue(later, out var pace) && pace >= green * Slowed)
+            {
+                return later;
+            }
+        }
+
+        return lap;
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
+    }
 
     private static DateTimeOffset? Within(SortedDictionary<int, DateTimeOffset> crossings, int lap, double fraction)
     {
