@@ -206,7 +206,7 @@ internal static class ModelCommands
                 foreach (var race in RecordedRace.ReadSeason(file, rejections, m => Console.Error.WriteLine($"reading {m}")))
                 {
                     set.NextLap.AddRange(NextLapDataset.FromRace(race.Laps, race.TotalLaps));
-                    set.Pit.AddRange(PitDataset.FromRace(race.Laps, race.TotalLaps, race.Circuit, priors));
+                    set.Pit.AddRange(PitDataset.FromRace(race.Laps, race.TotalLaps, race.Circuit, priors, race.Teams));
                     set.Overtake.AddRange(OvertakeDataset.FromRace(race.Laps, race.TotalLaps));
                     if (kind == "race")
                     {
