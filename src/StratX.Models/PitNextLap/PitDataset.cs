@@ -97,6 +97,9 @@ public static class PitDataset
         var mateLastStop = int.MinValue / 2;
         Span<int> ages = stackalloc int[64];
         var aged = 0;
+        var fieldStops = 0;
+        var sameCompound = 0;
+        var sameCompoundOlder = 0;
         foreach (var other in race.Cars)
         {
             var otherLaps = race.LapsOf(other);
@@ -142,6 +145,13 @@ public static class PitDataset
             }
 
             stoppedMore += otherStops > stops ? 1 : 0;
+            fieldStops += otherStops;
+            if (otherLaps[upTo].Compound == lap.Compound)
+            {
+                sameCompound++;
+                sameCompoundOlder += otherLaps[upTo].TyreAge > (lap.TyreAge ?? 0) ? 1 : 0;
+            }
+
             olderTyres += otherLaps[upTo].TyreAge > (lap.TyreAge ?? 0) ? 1 : 0;
             if (lap.GapToLeader is { IsLapped: false } mine && otherLaps[upTo].GapToLeader is { IsLapped: false } theirs && theirs.Seconds > mine.Seconds && theirs.Seconds - mine.Seconds <= PitLoss)
             {
@@ -214,6 +224,8 @@ public static class PitDataset
             AgeMinusFieldMedianAge = aged > 0 ? (float)(age - medianAge) : 0,
             AheadPittedLastLap = NeighbourPitted(race, n - 1, positionTwoBefore, -1),
             BehindPittedLastLap = NeighbourPitted(race, n - 1, positionTwoBefore, +1),
+            FieldStopsPerCar = running > 1 ? (float)fieldStops / (running - 1) : 0,
+            ShareOfCompoundOnOlderTyres = sameCompound > 0 ? (float)sameCompoundOlder / sameCompound : 0,
             FreeStopLapsLeft = withinPitLoss == 0 && lap.Position is not null ? Math.Min(30, totalLaps - n) : 30,
         };
     }

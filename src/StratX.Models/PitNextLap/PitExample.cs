@@ -115,6 +115,12 @@ public sealed class PitExample
     /// <summary>Laps left when no car behind is within the pit loss (a stop costs no place: late, a stop for fresh tyres and the fastest lap); 30 otherwise or when more are left.</summary>
     public float FreeStopLapsLeft { get; set; }
 
+    /// <summary>Stops the other cars that ran lap n have made so far, per car (how hard this race is on tyres).</summary>
+    public float FieldStopsPerCar { get; set; }
+
+    /// <summary>Share of the other cars on this compound at the end of lap n whose tyres are older (0 when none).</summary>
+    public float ShareOfCompoundOnOlderTyres { get; set; }
+
     [ColumnName("Label")]
     public bool Label { get; set; }
 
@@ -133,5 +139,6 @@ public sealed class PitExample
     [
         nameof(TeamMatePittedThisLap), nameof(TeamMateLapsSinceStop), nameof(TeamMateStopsMore), nameof(TeamMateTyreAgeDiff), nameof(TeamMateGap),
         nameof(AgeOverFieldMedianAge), nameof(AgeMinusFieldMedianAge), nameof(AheadPittedLastLap), nameof(BehindPittedLastLap), nameof(FreeStopLapsLeft),
+        nameof(FieldStopsPerCar), nameof(ShareOfCompoundOnOlderTyres),
     ];
 }
