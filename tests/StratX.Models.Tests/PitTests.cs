@@ -10,13 +10,44 @@ public class PitTests
     public void Pit_features_at_a_lap_do_not_change_when_the_rest_of_the_race_is_removed()
     {
         var (laps, total) = Season2021.All[14];
+        var teams = Season2021.Teams[14];
         const int cut = 25;
 
-        var full = PitDataset.FromRace(laps, total).Where(e => e.RaceFraction <= (float)(cut - 1) / total).ToList();
-        var truncated = PitDataset.FromRace([.. laps.Where(l => l.LapNumber <= cut)], total).ToList();
+        var full = PitDataset.FromRace(laps, total, teams: teams).Where(e => e.RaceFraction <= (float)(cut - 1) / total).ToList();
+        var truncated = PitDataset.FromRace([.. laps.Where(l => l.LapNumber <= cut)], total, teams: teams).ToList();
 
         Assert.Equal(truncated.Count, full.Count);
         Assert.Equal(truncated.Select(Features), full.Select(Features));
+        Assert.Contains(full, e => e.TeamMatePittedThisLap == 1);
+    }
+
+    [Fact]
+    public void Team_mate_features_follow_the_team_mates_stop_and_need_the_entry_list()
+    {
+        var (laps, total) = Season2021.All[14];
+        var teams = Season2021.Teams[14];
+        var race = StratX.Models.Live.RaceLaps.Of(laps, total, teams: teams);
+
+        // A car whose team-mate came in at the end of a lap the car itself stayed out on, and the lap after.
+        var (car, mate, lap) = (from c in race.Cars
+                                let m = race.TeamMateOf(c)
+                                where m is not null
+                                from l in race.LapsOf(m.Value)
+                                where l.PitIn && race.LapOf(c, l.LapNumber) is { PitIn: false } && race.LapOf(c, l.LapNumber + 1) is { PitIn: false }
+                                select (c, m.Value, l.LapNumber)).First();
+        Assert.Equal(car, race.TeamMateOf(mate));
+        Assert.Equal(teams[car], teams[mate]);
+
+        var cutAt = (int n) => StratX.Models.Live.RaceLaps.Of(laps.Where(l => l.LapNumber <= n), total, teams: teams);
+        var atStop = PitDataset.ForLatest(cutAt(lap), car, null)!;
+        var lapAfter = PitDataset.ForLatest(cutAt(lap + 1), car, null)!;
+        Assert.Equal(1, atStop.TeamMatePittedThisLap);
+        Assert.Equal(0, atStop.TeamMateLapsSinceStop);
+        Assert.Equal(0, lapAfter.TeamMatePittedThisLap);
+        Assert.Equal(1, lapAfter.TeamMateLapsSinceStop);
+
+        var withoutTeams = PitDataset.ForLatest(StratX.Models.Live.RaceLaps.Of(laps.Where(l => l.LapNumber <= lap), total), car, null)!;
+        Assert.Equal((0f, 10f, 0f, 99f), (withoutTeams.TeamMatePittedThisLap, withoutTeams.TeamMateLapsSinceStop, withoutTeams.TeamMateStopsMore, withoutTeams.TeamMateGap));
     }
 
     [Fact]
@@ -71,5 +102,5 @@ public class PitTests
     }
 
     private static string Features(PitExample e) =>
-        JsonSerializer.Serialize(PitExample.FeatureColumns.Select(c => typeof(PitExample).GetProperty(c)!.GetValue(e)));
+        JsonSerializer.Serialize(PitExample.FeatureColumns.Concat(PitExample.CandidateColumns).Distinct().Select(c => typeof(PitExample).GetProperty(c)!.GetValue(e)));
 }

@@ -22,7 +22,8 @@ public class RaceLapsTests
         priors.Add("round-1", Season2021.All[1].TotalLaps, Season2021.All[1].Laps);
 
         // Laps arrive in the order cars crossed the line (cars interleaved), one lap sent twice.
-        var live = new RaceLaps(total, $"round-{round}");
+        var teams = Season2021.Teams[round];
+        var live = new RaceLaps(total, $"round-{round}", teams);
         var arriving = laps.Where(l => l.LapNumber <= cut).OrderBy(l => l.OccurredAt).ToList();
         foreach (var lap in arriving)
         {
@@ -31,7 +32,7 @@ public class RaceLapsTests
 
         live.Add(arriving[arriving.Count / 2]);
         var nextLap = ByCarAndLap(laps, NextLapDataset.FromRace(laps, total), (carLaps, i) => carLaps[i].LapTime is not null);
-        var pit = ByCarAndLap(laps, PitDataset.FromRace(laps, total, $"round-{round}", priors), (carLaps, i) => i + 1 < carLaps.Count && carLaps[i + 1].LapNumber == carLaps[i].LapNumber + 1 && !carLaps[i].PitIn);
+        var pit = ByCarAndLap(laps, PitDataset.FromRace(laps, total, $"round-{round}", priors, teams), (carLaps, i) => i + 1 < carLaps.Count && carLaps[i + 1].LapNumber == carLaps[i].LapNumber + 1 && !carLaps[i].PitIn);
         var cars = live.Cars.Where(c => live.Latest(c)!.LapNumber == cut).ToList();
         Assert.True(cars.Count >= 15, $"{cars.Count} cars ran lap {cut}");
         var checkedPit = 0;
@@ -115,5 +116,5 @@ public class RaceLapsTests
         JsonSerializer.Serialize(NextLapExample.FeatureColumns.Select(c => typeof(NextLapExample).GetProperty(c)!.GetValue(e)).Append(e.Reference));
 
     private static string PitFeatures(PitExample e) =>
-        JsonSerializer.Serialize(PitExample.FeatureColumns.Select(c => typeof(PitExample).GetProperty(c)!.GetValue(e)));
+        JsonSerializer.Serialize(PitExample.FeatureColumns.Concat(PitExample.CandidateColumns).Distinct().Select(c => typeof(PitExample).GetProperty(c)!.GetValue(e)));
 }

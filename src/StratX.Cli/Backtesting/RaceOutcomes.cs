@@ -1,12 +1,14 @@
 using StratX.Domain.Events;
+using StratX.Domain.Identity;
 using StratX.Ingestion.FastF1;
 using StratX.Ingestion.Validation;
+using StratX.Models.Live;
 using StratX.Simulation;
 
 namespace StratX.Cli.Backtesting;
 
-/// <summary>One real race for a backtest: its laps and stops, and the order the cars finished in on track.</summary>
-internal sealed record RecordedRace(int Season, int Round, string Name, string? Circuit, int TotalLaps, IReadOnlyList<LapCompleted> Laps, IReadOnlyList<PitStop> Stops, IReadOnlyList<TrackStatusChanged> Statuses)
+/// <summary>One real race for a backtest: its laps and stops, each car's team from the entry list, and the order the cars finished in on track.</summary>
+internal sealed record RecordedRace(int Season, int Round, string Name, string? Circuit, int TotalLaps, IReadOnlyList<LapCompleted> Laps, IReadOnlyList<PitStop> Stops, IReadOnlyList<TrackStatusChanged> Statuses, IReadOnlyDictionary<CarId, string>? Teams = null)
 {
     /// <summary>Final order on track: most laps first, then who completed them first (1-based positions).</summary>
     public IReadOnlyDictionary<string, int> FinishingPositions { get; } = Laps
@@ -41,7 +43,7 @@ internal sealed record RecordedRace(int Season, int Round, string Name, string? 
             var laps = race.Laps.ToList();
             if (laps.Count > 0)
             {
-                yield return new RecordedRace(season, race.Round, race.EventName, race.Race.Circuit, race.Race.ScheduledLaps, laps, [.. race.Stops], [.. race.TrackStatusChanges]);
+                yield return new RecordedRace(season, race.Round, race.EventName, race.Race.Circuit, race.Race.ScheduledLaps, laps, [.. race.Stops], [.. race.TrackStatusChanges], RaceLaps.TeamsOf(race.Race.Entries));
             }
         }
     }

@@ -78,7 +78,7 @@ internal static class ModelCommands
 
         Write(output, NextLapModel.Task, "ML.NET FastTree regression: next lap minus the recent clean pace of the car", NextLapExample.FeatureColumns, nextLapMetrics, trained, trainedOn,
             path => NextLapModel.Train(sets.SelectMany(s => s.NextLap)).Save(path));
-        Write(output, PitModel.Task, "ML.NET FastTree binary classification: pit at the end of the next lap", PitExample.FeatureColumns, pitMetrics, trained, trainedOn,
+        Write(output, PitModel.Task, "ML.NET FastForest + FastTree binary classification, mean of calibrated probabilities: pit at the end of the next lap", PitExample.FeatureColumns, pitMetrics, trained, trainedOn,
             path =>
             {
                 PitModel.Train(sets.SelectMany(s => s.Pit)).Save(path);
@@ -238,7 +238,7 @@ internal static class ModelCommands
                 foreach (var race in RecordedRace.ReadSeason(file, rejections, m => Console.Error.WriteLine($"reading {m}")))
                 {
                     set.NextLap.AddRange(NextLapDataset.FromRace(race.Laps, race.TotalLaps));
-                    set.Pit.AddRange(PitDataset.FromRace(race.Laps, race.TotalLaps, race.Circuit, priors));
+                    set.Pit.AddRange(PitDataset.FromRace(race.Laps, race.TotalLaps, race.Circuit, priors, race.Teams));
                     set.Overtake.AddRange(OvertakeDataset.FromRace(race.Laps, race.TotalLaps));
                     set.Races.Add(race);
                     if (kind == "race")

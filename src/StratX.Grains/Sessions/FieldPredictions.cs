@@ -11,6 +11,7 @@ namespace StratX.Grains.Sessions;
 /// A session's field models: the race so far indexed for features (rebuilt from the session's persisted laps
 /// after a restart) and the latest predictions per car. When a car completes lap n it is scored, and so is
 /// the car directly ahead of it: that car's lap-n features about the car behind it are complete only now.
+/// Teams come from the session's entry list (the pit model's team-mate features).
 /// </summary>
 internal sealed class FieldPredictions(LivePredictor predictor, SessionState state)
 {
@@ -98,7 +99,7 @@ internal sealed class FieldPredictions(LivePredictor predictor, SessionState sta
         if (_race is null)
         {
             var totalLaps = state.Race?.ScheduledLaps ?? Math.Max(1, state.Laps.Count == 0 ? 1 : state.Laps.Max(l => l.LapNumber));
-            _race = RaceLaps.Of(state.Laps, totalLaps, state.Race?.Circuit);
+            _race = RaceLaps.Of(state.Laps, totalLaps, state.Race?.Circuit, RaceLaps.TeamsOf(state.Race?.Entries));
         }
 
         return _race;

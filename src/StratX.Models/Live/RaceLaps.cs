@@ -24,11 +24,30 @@ public sealed class RaceLaps
     private readonly Dictionary<int, List<LapCompleted>> _byLap = [];
     private readonly Dictionary<int, int> _inLaps = [];
     private readonly Dictionary<int, double?> _fieldMedian = [];
+    private readonly Dictionary<CarId, CarId> _teamMates = [];
 
-    public RaceLaps(int totalLaps, string? circuit = null)
+    /// <param name="totalLaps">Race distance in laps.</param>
+    /// <param name="circuit">The circuit, when known.</param>
+    /// <param name="teams">The team of each car, from the entry list (known before the start); none: no car has a team-mate.</param>
+    public RaceLaps(int totalLaps, string? circuit = null, IReadOnlyDictionary<CarId, string>? teams = null)
     {
         TotalLaps = totalLaps;
         Circuit = circuit;
+        if (teams is null)
+        {
+            return;
+        }
+
+        foreach (var (car, team) in teams)
+        {
+            foreach (var (other, otherTeam) in teams)
+            {
+                if (other != car && string.Equals(team, otherTeam, StringComparison.OrdinalIgnoreCase))
+                {
+                    _teamMates[car] = other;
+                }
+            }
+        }
     }
 
     /// <summary>Race distance in laps.</summary>
@@ -41,9 +60,9 @@ public sealed class RaceLaps
     public IReadOnlyList<CarId> Cars => _cars;
 
     /// <summary>A whole recorded race, added in the order given.</summary>
-    public static RaceLaps Of(IEnumerable<LapCompleted> laps, int totalLaps, string? circuit = null)
+    public static RaceLaps Of(IEnumerable<LapCompleted> laps, int totalLaps, string? circuit = null, IReadOnlyDictionary<CarId, string>? teams = null)
     {
-        var race = new RaceLaps(totalLaps, circuit);
+        var race = new RaceLaps(totalLaps, circuit, teams);
         foreach (var lap in laps)
         {
             race.Add(lap);
@@ -51,6 +70,24 @@ public sealed class RaceLaps
 
         return race;
     }
+
+    /// <summary>Each entered car's team (cars without one are left out); null when no entry names a team.</summary>
+    public static IReadOnlyDictionary<CarId, string>? TeamsOf(IEnumerable<Entry>? entries)
+    {
+        var teams = new Dictionary<CarId, string>();
+        foreach (var entry in entries ?? [])
+        {
+            if (!string.IsNullOrWhiteSpace(entry.Team))
+            {
+                teams[entry.Car] = entry.Team;
+            }
+        }
+
+        return teams.Count > 0 ? teams : null;
+    }
+
+    /// <summary>The other car of the car's team (null when the teams are not known or it has none).</summary>
+    public CarId? TeamMateOf(CarId car) => _teamMates.TryGetValue(car, out var mate) ? mate : null;
 
     /// <summary>A lap that shows the car's pace: timed, green, not an in or out lap, not the standing start.</summary>
     public static bool IsClean(LapCompleted lap) =>

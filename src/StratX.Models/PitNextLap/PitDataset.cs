@@ -19,9 +19,10 @@ public static class PitDataset
     /// <param name="totalLaps">Race distance.</param>
     /// <param name="circuit">The circuit, for <paramref name="priors"/>.</param>
     /// <param name="priors">Stops in earlier seasons (none: the prior features are −1).</param>
-    public static IEnumerable<PitExample> FromRace(IReadOnlyList<LapCompleted> laps, int totalLaps, string? circuit = null, PitPriors? priors = null)
+    /// <param name="teams">Each car's team from the entry list (none: the team-mate features say "no team-mate").</param>
+    public static IEnumerable<PitExample> FromRace(IReadOnlyList<LapCompleted> laps, int totalLaps, string? circuit = null, PitPriors? priors = null, IReadOnlyDictionary<CarId, string>? teams = null)
     {
-        var race = RaceLaps.Of(laps, totalLaps, circuit);
+        var race = RaceLaps.Of(laps, totalLaps, circuit, teams);
         foreach (var car in race.Cars)
         {
             var carLaps = race.LapsOf(car);
@@ -90,6 +91,15 @@ public static class PitDataset
         var withinPitLoss = 0;
         var nearbyStops = 0;
         var positionBefore = RaceLaps.IndexOf(carLaps, n - 3) is >= 0 and var b ? carLaps[b].Position : null;
+        var mate = race.TeamMateOf(car);
+        LapCompleted? mateLap = null;
+        var mateStops = 0;
+        var mateLastStop = int.MinValue / 2;
+        Span<int> ages = stackalloc int[64];
+        var aged = 0;
+        var fieldStops = 0;
+        var sameCompound = 0;
+        var sameCompoundOlder = 0;
         foreach (var other in race.Cars)
         {
             var otherLaps = race.LapsOf(other);
@@ -115,7 +125,33 @@ public static class PitDataset
                 continue;
             }
 
+            if (other == mate)
+            {
+                mateLap = otherLaps[upTo];
+                mateStops = otherStops;
+                for (var j = upTo; j >= 0; j--)
+                {
+                    if (otherLaps[j].PitIn)
+                    {
+                        mateLastStop = otherLaps[j].LapNumber;
+                        break;
+                    }
+                }
+            }
+
+            if (aged < ages.Length && otherLaps[upTo].TyreAge is { } otherAge)
+            {
+                ages[aged++] = otherAge;
+            }
+
             stoppedMore += otherStops > stops ? 1 : 0;
+            fieldStops += otherStops;
+            if (otherLaps[upTo].Compound == lap.Compound)
+            {
+                sameCompound++;
+                sameCompoundOlder += otherLaps[upTo].TyreAge > (lap.TyreAge ?? 0) ? 1 : 0;
+            }
+
             olderTyres += otherLaps[upTo].TyreAge > (lap.TyreAge ?? 0) ? 1 : 0;
             if (lap.GapToLeader is { IsLapped: false } mine && otherLaps[upTo].GapToLeader is { IsLapped: false } theirs && theirs.Seconds > mine.Seconds && theirs.Seconds - mine.Seconds <= PitLoss)
             {
@@ -143,6 +179,12 @@ public static class PitDataset
             }
         }
 
+        var age = lap.TyreAge ?? 0;
+        var medianAge = Median(ages[..aged]);
+        var mateGap = mateLap is { GapToLeader: { IsLapped: false } mateToLeader } && lap.GapToLeader is { IsLapped: false } meToLeader
+            ? Math.Clamp(mateToLeader.Seconds - meToLeader.Seconds, -60, 60)
+            : 99;
+        var positionTwoBefore = i > 1 ? carLaps[i - 2].Position : null;
         return new PitExample
         {
             TyreAge = lap.TyreAge ?? 0,
@@ -173,7 +215,32 @@ public static class PitDataset
             PreviousStintLength = previousStint,
             DryCompoundsUnused = 3 - dryUsed,
             ShareOnOlderTyres = running > 1 ? (float)olderTyres / (running - 1) : 0,
+            TeamMatePittedThisLap = mateLap is { PitIn: true } ? 1 : 0,
+            TeamMateLapsSinceStop = mateLap is null ? 10 : Math.Min(10, n - mateLastStop),
+            TeamMateStopsMore = mateLap is null ? 0 : mateStops - stops,
+            TeamMateTyreAgeDiff = mateLap is { TyreAge: { } mateAge } ? mateAge - age : 0,
+            TeamMateGap = (float)mateGap,
+            AgeOverFieldMedianAge = aged > 0 ? (float)(age / Math.Max(1.0, medianAge)) : 0,
+            AgeMinusFieldMedianAge = aged > 0 ? (float)(age - medianAge) : 0,
+            AheadPittedLastLap = NeighbourPitted(race, n - 1, positionTwoBefore, -1),
+            BehindPittedLastLap = NeighbourPitted(race, n - 1, positionTwoBefore, +1),
+            FieldStopsPerCar = running > 1 ? (float)fieldStops / (running - 1) : 0,
+            ShareOfCompoundOnOlderTyres = sameCompound > 0 ? (float)sameCompoundOlder / sameCompound : 0,
+            FreeStopLapsLeft = withinPitLoss == 0 && lap.Position is not null ? Math.Min(30, totalLaps - n) : 30,
         };
+    }
+
+    /// <summary>Median of a few values (sorts them in place; 0 when there are none).</summary>
+    private static double Median(Span<int> values)
+    {
+        if (values.Length == 0)
+        {
+            return 0;
+        }
+
+        values.Sort();
+        var half = values.Length / 2;
+        return values.Length % 2 == 1 ? values[half] : (values[half - 1] + values[half]) / 2.0;
     }
 
     /// <summary>Whether the car next to a position at the end of the lap before came in at the end of lap <paramref name="lap"/>.</summary>

@@ -85,6 +85,42 @@ public sealed class PitExample
     /// <summary>Share of the other cars that ran lap n on older tyres than this car.</summary>
     public float ShareOnOlderTyres { get; set; }
 
+    /// <summary>1 when the car's team-mate came in at the end of this lap.</summary>
+    public float TeamMatePittedThisLap { get; set; }
+
+    /// <summary>Laps since the team-mate last came in (0: this lap; capped at 10; 10 when it has not or there is none).</summary>
+    public float TeamMateLapsSinceStop { get; set; }
+
+    /// <summary>The team-mate's stops so far minus this car's (0 without a team-mate).</summary>
+    public float TeamMateStopsMore { get; set; }
+
+    /// <summary>The team-mate's tyre age minus this car's at the end of lap n (0 without a team-mate).</summary>
+    public float TeamMateTyreAgeDiff { get; set; }
+
+    /// <summary>Seconds the team-mate is behind this car on the road (negative: ahead; ±60 at most; 99 when not known).</summary>
+    public float TeamMateGap { get; set; }
+
+    /// <summary>Tyre age over the median tyre age of the other cars that ran lap n.</summary>
+    public float AgeOverFieldMedianAge { get; set; }
+
+    /// <summary>Tyre age minus the median tyre age of the other cars that ran lap n.</summary>
+    public float AgeMinusFieldMedianAge { get; set; }
+
+    /// <summary>1 when the car directly ahead at the end of lap n − 2 came in at the end of lap n − 1 (an undercut under way).</summary>
+    public float AheadPittedLastLap { get; set; }
+
+    /// <summary>1 when the car directly behind at the end of lap n − 2 came in at the end of lap n − 1.</summary>
+    public float BehindPittedLastLap { get; set; }
+
+    /// <summary>Laps left when no car behind is within the pit loss (a stop costs no place: late, a stop for fresh tyres and the fastest lap); 30 otherwise or when more are left.</summary>
+    public float FreeStopLapsLeft { get; set; }
+
+    /// <summary>Stops the other cars that ran lap n have made so far, per car (how hard this race is on tyres).</summary>
+    public float FieldStopsPerCar { get; set; }
+
+    /// <summary>Share of the other cars on this compound at the end of lap n whose tyres are older (0 when none).</summary>
+    public float ShareOfCompoundOnOlderTyres { get; set; }
+
     [ColumnName("Label")]
     public bool Label { get; set; }
 
@@ -96,5 +132,13 @@ public sealed class PitExample
         nameof(AheadPitted), nameof(BehindPitted), nameof(FieldStopsThisLap), nameof(CircuitStopRate), nameof(StopRate),
         nameof(StintIfNoStop), nameof(ShareStoppedMore), nameof(LapsSinceFieldStop), nameof(CarsWithinPitLoss), nameof(NearbyStopsLastThreeLaps),
         nameof(PreviousStintLength), nameof(DryCompoundsUnused), nameof(ShareOnOlderTyres),
+    ];
+
+    /// <summary>Features added after v2, chosen among on validation seasons.</summary>
+    public static readonly string[] CandidateColumns =
+    [
+        nameof(TeamMatePittedThisLap), nameof(TeamMateLapsSinceStop), nameof(TeamMateStopsMore), nameof(TeamMateTyreAgeDiff), nameof(TeamMateGap),
+        nameof(AgeOverFieldMedianAge), nameof(AgeMinusFieldMedianAge), nameof(AheadPittedLastLap), nameof(BehindPittedLastLap), nameof(FreeStopLapsLeft),
+        nameof(FieldStopsPerCar), nameof(ShareOfCompoundOnOlderTyres),
     ];
 }

@@ -6,9 +6,10 @@ using StratX.Models.Scoring;
 namespace StratX.Models.PitNextLap;
 
 /// <summary>
-/// Probability that a car pits at the end of its next lap: ML.NET FastTree binary classification, calibrated.
-/// Small trees, many examples per leaf and a slow learning rate: the v1 settings (31 leaves, 50 per leaf,
-/// rate 0.08) fitted the training seasons (AUC 0.92–0.95) far better than the next season.
+/// Probability that a car pits at the end of its next lap: the mean of two calibrated ML.NET tree ensembles.
+/// Boosting needs small trees, many examples per leaf and a slow rate (v1's 31 leaves, 50 per leaf, rate 0.08
+/// fitted the training seasons at AUC 0.92–0.95, far better than the next season); a random forest averages
+/// large trees instead, and the two err differently enough that their mean ranks the next season's stops better.
 /// </summary>
 public sealed class PitModel
 {
@@ -25,7 +26,16 @@ public sealed class PitModel
         _schema = schema;
     }
 
-    public static PitModel Train(IEnumerable<PitExample> examples, int seed = 1, int trees = 600)
+    /// <summary>
+    /// Fits the model: the average of the calibrated probabilities of a random forest (500 trees of 255 leaves,
+    /// ≥ 25 laps per leaf, 70% of the features per tree, Platt-calibrated) and boosted trees (600 trees of 7
+    /// leaves, ≥ 400 laps per leaf, rate 0.01: v2's settings). Chosen on three forward folds (2019, 2020, 2021,
+    /// each fitted on the seasons before), where the average ranked stops better than the boosted trees alone on
+    /// each fold and was better calibrated than the forest alone.
+    /// The two are chained in one ML.NET pipeline (the average is an expression column), so the model stays one
+    /// file and one prediction engine.
+    /// </summary>
+    public static PitModel Train(IEnumerable<PitExample> examples, int seed = 1)
     {
         var training = examples.ToList();
         if (training.Count(e => e.Label) < 50)
@@ -36,19 +46,35 @@ public sealed class PitModel
         var ml = new MLContext(seed);
         var data = ml.Data.LoadFromEnumerable(training);
         var pipeline = ml.Transforms.Concatenate("Features", PitExample.FeatureColumns)
-            .Append(ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+            .Append(ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
             {
-                NumberOfTrees = trees,
-                NumberOfLeaves = 7,
-                MinimumExampleCountPerLeaf = 400,
-                LearningRate = 0.01,
+                NumberOfTrees = 500,
+                NumberOfLeaves = 255,
+                MinimumExampleCountPerLeaf = 25,
+                FeatureFraction = 0.7,
                 LabelColumnName = "Label",
                 FeatureColumnName = "Features",
                 Seed = seed,
                 NumberOfThreads = 1,
-            }));
+            }))
+            .Append(ml.BinaryClassification.Calibrators.Platt())
+            .Append(ml.Transforms.CopyColumns("ForestProbability", "Probability"))
+            .Append(ml.BinaryClassification.Trainers.FastTree(Boosted(seed, trees: 600, leaves: 7, perLeaf: 400)))
+            .Append(ml.Transforms.Expression("Probability", "(a, b) => (a + b) / 2", "ForestProbability", "Probability"));
         return new PitModel(ml, pipeline.Fit(data), data.Schema);
     }
+
+    private static FastTreeBinaryTrainer.Options Boosted(int seed, int trees, int leaves, int perLeaf) => new()
+    {
+        NumberOfTrees = trees,
+        NumberOfLeaves = leaves,
+        MinimumExampleCountPerLeaf = perLeaf,
+        LearningRate = 0.01,
+        LabelColumnName = "Label",
+        FeatureColumnName = "Features",
+        Seed = seed,
+        NumberOfThreads = 1,
+    };
 
     /// <summary>P(pit at the end of the next lap) for each example, in order.</summary>
     public double[] Predict(IReadOnlyList<PitExample> examples)
