@@ -34,6 +34,25 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public void The_active_file_names_the_start_version_and_a_bad_one_falls_back_to_the_newest()
+    {
+        CopyVersion(NextLapModel.Task, 1);
+        CopyVersion(NextLapModel.Task, 2);
+        File.WriteAllText(Path.Combine(_root, NextLapModel.Task, ModelRegistry.StartFile), "1\n");
+        Assert.Equal(1, Registry().Current(NextLapModel.Task)?.Version);
+
+        File.WriteAllText(Path.Combine(_root, NextLapModel.Task, ModelRegistry.StartFile), "the good one");
+        var registry = Registry();
+        Assert.Equal(2, registry.Current(NextLapModel.Task)?.Version);
+        Assert.Contains("should hold a version number, not 'the good one'", registry.Status().Single(s => s.Task == NextLapModel.Task).Problem);
+
+        File.WriteAllText(Path.Combine(_root, NextLapModel.Task, ModelRegistry.StartFile), "9");
+        registry = Registry();
+        Assert.Equal(2, registry.Current(NextLapModel.Task)?.Version);
+        Assert.Contains("no version 9", registry.Status().Single(s => s.Task == NextLapModel.Task).Problem);
+    }
+
+    [Fact]
     public void Rollout_and_rollback_swap_the_active_version_without_a_restart()
     {
         CopyVersion(NextLapModel.Task, 1);

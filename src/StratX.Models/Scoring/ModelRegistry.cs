@@ -11,7 +11,8 @@ public sealed class ModelVersionException(string message, Exception? inner = nul
 
 /// <summary>
 /// The models a server scores with: for each task, the versions found under the model folder
-/// (models/&lt;task&gt;/v&lt;N&gt;) and the one in use. At start each task uses its newest version that loads;
+/// (models/&lt;task&gt;/v&lt;N&gt;) and the one in use. At start each task uses the version its
+/// models/&lt;task&gt;/active file names, else its newest, falling back to the newest that loads;
 /// a version can then be rolled out or the previous one rolled back while the server runs: the new version is
 /// loaded and checked completely before it replaces the old one in a single reference swap, so a scoring call
 /// sees either the old or the new model, never a half-loaded one, and a version that fails to load changes
@@ -43,7 +44,13 @@ public sealed class ModelRegistry
     /// <summary>Raised after a task's active version changed (rollout, rollback, first load).</summary>
     public event Action<string, LoadedModel?>? Changed;
 
-    /// <summary>Loads the newest loadable version of every task; tasks with none are left without a model.</summary>
+    /// <summary>The file in a task's folder that names the version to start with (a number), when not the newest.</summary>
+    public const string StartFile = "active";
+
+    /// <summary>
+    /// Loads every task's start version: the one its <see cref="StartFile"/> names, else the newest; if that
+    /// does not load, the newest that does (and says why). Tasks with none are left without a model.
+    /// </summary>
     public void LoadLatest()
     {
         foreach (var task in _loaders.Keys)
@@ -51,7 +58,15 @@ public sealed class ModelRegistry
             var versions = Versions(task);
             var failures = new List<string>();
             int? loaded = null;
-            foreach (var version in versions.OrderDescending())
+            var start = StartVersion(task, failures);
+            var order = versions.OrderDescending().ToList();
+            if (start is { } pinned)
+            {
+                order.Remove(pinned);
+                order.Insert(0, pinned);
+            }
+
+            foreach (var version in order)
             {
                 try
                 {
@@ -73,6 +88,24 @@ public sealed class ModelRegistry
                 _slots[task].Problem = problem;
             }
         }
+    }
+
+    private int? StartVersion(string task, List<string> failures)
+    {
+        var path = Path.Combine(_root, task, StartFile);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var text = File.ReadAllText(path).Trim();
+        if (int.TryParse(text.TrimStart('v'), out var version) && version > 0)
+        {
+            return version;
+        }
+
+        failures.Add($"{path} should hold a version number, not '{text}'");
+        return null;
     }
 
     /// <summary>The model in use for a task, or null (then the caller uses its rule).</summary>
