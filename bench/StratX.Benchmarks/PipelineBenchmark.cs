@@ -22,7 +22,7 @@ namespace StratX.Benchmarks;
 /// </summary>
 internal static class PipelineBenchmark
 {
-    private static readonly string[] UpdateKinds = ["classification", "car", "stint", "trackStatus", "raceControl", "weather", "session", "telemetry"];
+    private static readonly string[] UpdateKinds = ["classification", "car", "stint", "trackStatus", "raceControl", "weather", "session", "telemetry", "predictions"];
 
     public static async Task<int> RunAsync(int warmups, int runs, string[] serverSettings)
     {
