@@ -101,11 +101,12 @@ async function resync(snapshot: SessionSnapshot): Promise<void> {
   if (!state.session) return;
   const session = state.session;
   // The history behind the charts: every car's laps so far (updates bring the rest), and what the models
-  // said after each car's latest lap (there is nothing before a car's first lap: the server answers 404).
+  // said after each car's latest lap. Only for cars with a lap: before it a car may not be known to its grain
+  // yet (404), and a browser logs every failed request as a console error.
   await Promise.all(
     snapshot.classification.rows.map(async (row) => {
       const [laps, predictions] = await Promise.all([
-        getJson<LapRecord[]>(`/api/v1/sessions/${session}/cars/${row.car}/laps`),
+        row.laps > 0 ? getJson<LapRecord[]>(`/api/v1/sessions/${session}/cars/${row.car}/laps`) : null,
         row.laps > 0 ? getJson<unknown>(`/api/v1/sessions/${session}/cars/${row.car}/predictions`) : null,
       ]);
       if (state.session !== session) return;
@@ -127,8 +128,12 @@ function lapsOf(car: string): Map<number, LapRecord> {
 }
 
 live.on<{ classification: Classification }>("classification", (u) => {
+  const before = state.car ? state.classification?.rows.find((r) => r.car === state.car)?.laps ?? 0 : 0;
   state.classification = u.classification;
   touch("tower", "header");
+  // A car chosen before its first lap is loaded (and its planning asked for) once it has one.
+  const now = state.car ? u.classification.rows.find((r) => r.car === state.car)?.laps ?? 0 : 0;
+  if (before === 0 && now > 0) void selectCar(state.car, false);
 });
 live.on<{ car: CarView }>("car", (u) => {
   const car = u.car.key.split("/").pop()!;
@@ -295,11 +300,13 @@ async function selectCar(car: string | null, push = true): Promise<void> {
   touch("tower", "car", "strategy", "telemetry", "tabs");
   if (!car || !state.session) return;
   const session = state.session;
+  // A car with no lap yet may be unknown to its grain (404s); its first updates arrive on the hub anyway.
   const row = state.classification?.rows.find((r) => r.car === car);
+  if (!row || row.laps === 0) return;
   const [view, stints, predictions] = await Promise.all([
     getJson<CarView>(`/api/v1/sessions/${session}/cars/${car}`),
     getJson<StintView[]>(`/api/v1/sessions/${session}/cars/${car}/stints`),
-    row && row.laps > 0 ? getJson<unknown>(`/api/v1/sessions/${session}/cars/${car}/predictions`) : null,
+    getJson<unknown>(`/api/v1/sessions/${session}/cars/${car}/predictions`),
   ]);
   if (state.session !== session) return;
   if (view) state.cars.set(car, view);
