@@ -112,6 +112,8 @@ public class StrategyApiTests(RunningServer server) : IClassFixture<RunningServe
             Assert.True(plan.NextStop is null || plan.NextStop.FirstLap > plan.AfterLap, "the window starts after the planned lap");
             Assert.All(plan.Candidates, c => Assert.Equal(1.0, c.PositionProbabilities.Sum(), 6));
             Assert.NotNull(plan.VersusCarBehind);
+            // Plans simulate stops at this circuit's fitted pit losses (models/pit-loss), and say so.
+            Assert.StartsWith("typical-dry, pit loss v1 (Yas Marina Circuit: ", plan.CircuitModel, StringComparison.Ordinal);
 
             // The planner now follows the car: each lap it completes brings a newer plan to every watcher.
             await WaitUntil(() => Task.FromResult(plans.Where(p => p.Unavailable is null).Select(p => p.AfterLap).Distinct().Count() >= 3));

@@ -26,4 +26,8 @@ public sealed record RaceInputs
     /// <summary>Every car with the stops it has made.</summary>
     [Id(5)]
     public required IReadOnlyDictionary<CarId, int> Stops { get; init; }
+
+    /// <summary>The circuit as the results history names it (for its fitted pit losses), when known.</summary>
+    [Id(6)]
+    public string? Circuit { get; init; }
 }

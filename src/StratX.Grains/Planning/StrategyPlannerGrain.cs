@@ -9,6 +9,8 @@ using StratX.Grains.Hosting;
 using StratX.Grains.Streams;
 using StratX.Grains.Updates;
 using StratX.Grains.Views;
+using StratX.Models.PitLoss;
+using StratX.Models.Scoring;
 using StratX.Simulation;
 
 namespace StratX.Grains.Planning;
@@ -24,15 +26,22 @@ namespace StratX.Grains.Planning;
 public sealed partial class StrategyPlannerGrain(
     SimulationScheduler scheduler,
     IOptions<StrategyOptions> options,
+    LivePredictor predictor,
     TimeProvider time,
     ILogger<StrategyPlannerGrain> logger)
     : Grain, IStrategyPlannerGrain
 {
-    /// <summary>The circuit model every plan uses until per-circuit fits are in (see docs/MODELS.md).</summary>
-    private const string CircuitModelName = "typical-dry";
+    /// <summary>
+    /// The circuit model plans use: typical dry-race values (docs/MODELS.md), with the circuit's pit losses under
+    /// green, VSC and safety car from the pit-loss model in use when there is one.
+    /// </summary>
+    private CircuitChoice _circuit = CircuitChoice.Typical;
+
+    private string CircuitModelName => _circuit.Name;
+
+    private StrategySearch Search => _circuit.Search;
 
     private static readonly CircuitModel Circuit = CircuitModel.TypicalDry;
-    private static readonly StrategySearch Search = new(new RaceSimulator(Circuit));
 
     private readonly TaskCompletionSource<StrategyPlanView?> _firstPlan = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CarKey _key;
@@ -338,11 +347,12 @@ public sealed partial class StrategyPlannerGrain(
             return state with { Unavailable = $"Car {_key.Car} is not in this session." };
         }
 
+        _circuit = ChooseCircuit(inputs.Circuit);
         var cars = inputs.Stops.Keys.ToList();
         var laps = await Task.WhenAll(cars.Select(c => GrainFactory.GetGrain<ICarGrain>(_key.Session.Car(c).ToString()).GetLaps().AsTask()));
         var histories = cars.Select((c, i) => new CarHistory(c.Value, laps[i], inputs.Stops[c])).ToList();
         var (status, lapsLeft) = Neutralisation(inputs);
-        var snapshot = RaceSnapshotBuilder.From(histories, totalLaps, inputs.LeaderLap, Circuit, status, lapsLeft);
+        var snapshot = RaceSnapshotBuilder.From(histories, totalLaps, inputs.LeaderLap, _circuit.Model, status, lapsLeft);
         var errors = snapshot.Validate();
         if (errors.Count > 0)
         {
@@ -383,6 +393,34 @@ public sealed partial class StrategyPlannerGrain(
         Unavailable(new LiveState { LeaderLap = snapshot.LapsCompleted, TotalLaps = snapshot.TotalLaps, TrackStatus = trackStatus }, reason, why);
 
     private ISessionGrain Session() => GrainFactory.GetGrain<ISessionGrain>(_key.Session.ToString());
+
+    /// <summary>The typical circuit with this circuit's fitted pit losses, rebuilt only when the circuit or the pit-loss version changes.</summary>
+    private CircuitChoice ChooseCircuit(string? circuit)
+    {
+        var loaded = predictor.Registry.Current(LivePredictor.PitLossTask);
+        if (loaded?.Model is not PitLossTable table)
+        {
+            return CircuitChoice.Typical;
+        }
+
+        if (_circuit.Version == loaded.Version && _circuit.Circuit == circuit)
+        {
+            return _circuit;
+        }
+
+        var model = CircuitModel.TypicalDry with
+        {
+            PitLossGreen = table.Lookup(circuit, PitStatus.Green),
+            PitLossVsc = table.Lookup(circuit, PitStatus.VirtualSafetyCar),
+            PitLossSafetyCar = table.Lookup(circuit, PitStatus.SafetyCar),
+        };
+        return new CircuitChoice(circuit, loaded.Version, model, new StrategySearch(new RaceSimulator(model)), $"typical-dry, pit loss v{loaded.Version} ({circuit ?? "all circuits"}: {model.PitLossGreen:0.0}/{model.PitLossVsc:0.0}/{model.PitLossSafetyCar:0.0} s)");
+    }
+
+    private sealed record CircuitChoice(string? Circuit, int? Version, CircuitModel Model, StrategySearch Search, string Name)
+    {
+        public static readonly CircuitChoice Typical = new(null, null, CircuitModel.TypicalDry, new StrategySearch(new RaceSimulator(CircuitModel.TypicalDry)), "typical-dry");
+    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Car}: strategy plan ({Reason}) failed")]
     private partial void LogPlanFailed(Exception error, CarKey car, PlanReason reason);

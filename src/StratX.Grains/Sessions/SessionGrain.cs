@@ -253,6 +253,7 @@ public sealed partial class SessionGrain(
         TrackStatus = State.TrackStatus,
         TrackStatusSinceLap = State.TrackStatusHistory.Count > 0 ? State.TrackStatusHistory[^1].FromLap ?? State.LeaderLap : 0,
         Stops = State.Cars.Values.ToDictionary(c => c.Car, c => c.Stops),
+        Circuit = State.Race?.Circuit,
     });
 
     public ValueTask<CarPredictions?> GetPredictions(CarId car) =>
