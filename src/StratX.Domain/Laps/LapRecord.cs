@@ -96,4 +96,31 @@ public sealed record LapRecord
         CrossedAt = lap.OccurredAt,
         IsClean = CleanLaps.IsRepresentative(lap),
     };
+
+    /// <summary>The lap as the event it came from (the inverse of <see cref="From"/>; sequence and ingestion time are not kept).</summary>
+    public LapCompleted ToEvent(Identity.CarKey car) => new()
+    {
+        Session = car.Session,
+        Car = car.Car,
+        Sequence = 0,
+        OccurredAt = CrossedAt,
+        LapNumber = LapNumber,
+        LapTime = LapTime,
+        Sector1 = Sector1,
+        Sector2 = Sector2,
+        Sector3 = Sector3,
+        SpeedI1 = SpeedI1,
+        SpeedI2 = SpeedI2,
+        SpeedFinishLine = SpeedFinishLine,
+        SpeedTrap = SpeedTrap,
+        Compound = Compound,
+        TyreAge = TyreAge,
+        Stint = Stint,
+        PitIn = PitIn,
+        PitOut = PitOut,
+        Position = Position,
+        GapToLeader = GapToLeader,
+        IntervalToAhead = IntervalToAhead,
+        TrackStatus = TrackStatus,
+    };
 }

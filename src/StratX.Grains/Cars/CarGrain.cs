@@ -283,25 +283,20 @@ public sealed partial class CarGrain(
         return recent;
     }
 
-    /// <summary>The car's own models after a lap (or once the lap's telemetry is in); CPU only, microseconds.</summary>
+    /// <summary>The car's own models after a lap; CPU only, microseconds.</summary>
     private async Task ScoreAsync(long ingestedAtTicks)
     {
-        _predictions = predictor.ScoreCar(_key.Car, CarLaps.AsEvents(_key, State.Laps), _field?.Circuit);
+        _predictions = Score();
         if (_predictions is not null)
         {
             await _updates.OnNextAsync(new PredictionsUpdate { Session = _key.Session, IngestedAtTicks = ingestedAtTicks, Predictions = _predictions });
         }
     }
 
-    public ValueTask<CarPredictions?> GetPredictions()
-    {
-        if (_predictions is null && State.Laps.Count > 0)
-        {
-            _predictions = predictor.ScoreCar(_key.Car, CarLaps.AsEvents(_key, State.Laps), _field?.Circuit);
-        }
+    /// <summary>The latest predictions; after a restart they are scored again from the persisted laps.</summary>
+    public ValueTask<CarPredictions?> GetPredictions() => ValueTask.FromResult(_predictions ??= Score());
 
-        return ValueTask.FromResult(_predictions);
-    }
+    private CarPredictions? Score() => predictor.ScoreCar(_key.Car, [.. State.Laps.Select(l => l.ToEvent(_key))], _field?.Circuit);
 
     private bool AttachLapTelemetry()
     {

@@ -27,7 +27,10 @@ internal sealed class FieldPredictions(LivePredictor predictor, SessionState sta
         _hazard = null;
     }
 
-    /// <summary>Adds a lap and scores what it changes; returns the predictions to announce.</summary>
+    /// <summary>
+    /// Adds a lap to the session's persisted laps (a lap sent again replaces the first) and to the index, and
+    /// scores what it changes; returns the predictions to announce.
+    /// </summary>
     public IReadOnlyList<CarPredictions> Add(LapCompleted lap, IReadOnlyDictionary<int, LapTelemetrySummary>? telemetry)
     {
         if (telemetry is { Count: > 0 })
@@ -45,6 +48,15 @@ internal sealed class FieldPredictions(LivePredictor predictor, SessionState sta
         }
 
         var race = Race();
+        if (race.LapOf(lap.Car, lap.LapNumber) is null)
+        {
+            state.Laps.Add(lap);
+        }
+        else
+        {
+            state.Laps[state.Laps.FindLastIndex(l => l.Car == lap.Car && l.LapNumber == lap.LapNumber)] = lap;
+        }
+
         race.Add(lap);
         var updated = new List<CarPredictions>(2);
         var hazard = Hazard(race, lap.LapNumber);

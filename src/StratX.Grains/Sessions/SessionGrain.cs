@@ -122,21 +122,7 @@ public sealed partial class SessionGrain(
                 }
             }
 
-            IReadOnlyList<CarPredictions> predictions = [];
-            if (report.Lap is { } lap)
-            {
-                var index = State.Laps.FindLastIndex(l => l.Car == lap.Car && l.LapNumber == lap.LapNumber);
-                if (index >= 0)
-                {
-                    State.Laps[index] = lap;
-                }
-                else
-                {
-                    State.Laps.Add(lap);
-                }
-
-                predictions = _predictions.Add(lap, report.Telemetry);
-            }
+            var predictions = report.Lap is { } lap ? _predictions.Add(lap, report.Telemetry) : [];
 
             var wasScheduled = State.Phase == SessionPhase.Scheduled;
             if (wasScheduled)

@@ -1,6 +1,6 @@
 using StratX.Domain.Events;
-using StratX.Domain.Racing;
 using StratX.Domain.Tyres;
+using StratX.Models.Live;
 
 namespace StratX.Models.Scoring;
 
@@ -31,12 +31,12 @@ public static class Rules
         }
 
         var last = carLaps[^1];
-        if (IsClean(last))
+        if (RaceLaps.IsClean(last))
         {
             return last.LapTime;
         }
 
-        var clean = carLaps.Where(IsClean).TakeLast(3).Select(l => l.LapTime!.Value).ToList();
+        var clean = carLaps.Where(RaceLaps.IsClean).TakeLast(3).Select(l => l.LapTime!.Value).ToList();
         return clean.Count > 0 ? clean.Average() : last.LapTime;
     }
 
@@ -68,7 +68,7 @@ public static class Rules
     /// </summary>
     public static double WearSlope(IReadOnlyList<LapCompleted> stintLaps)
     {
-        var clean = stintLaps.Where(l => IsClean(l) && l.TyreAge is not null).ToList();
+        var clean = stintLaps.Where(l => RaceLaps.IsClean(l) && l.TyreAge is not null).ToList();
         if (clean.Count >= 5)
         {
             var ages = clean.Select(l => (double)l.TyreAge!.Value).ToArray();
@@ -81,7 +81,4 @@ public static class Rules
 
         return WearPerLap;
     }
-
-    private static bool IsClean(LapCompleted lap) =>
-        lap is { LapTime: not null, PitIn: false, PitOut: false, TrackStatus: TrackStatus.Green } && lap.LapNumber > 1;
 }
