@@ -168,8 +168,8 @@ public sealed class HazardModel
 
     public static HazardModel Load(string path)
     {
-        var (ml, model, schema) = MlModelFile.Load(path, "hazard model");
-        var (_, ahead, _) = MlModelFile.Load(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, AheadFile), "hazard later-laps model");
+        var (ml, model, schema) = MlPipeline.Load(path, "hazard model");
+        var (_, ahead, _) = MlPipeline.Load(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, AheadFile), "hazard later-laps model");
         return new HazardModel(ml, model, ahead, schema);
     }
 

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
 using StratX.Models.Scoring;
 
@@ -11,16 +10,9 @@ namespace StratX.Models.NextLap;
 /// </summary>
 public sealed class NextLapModel
 {
-    private readonly MLContext _ml;
-    private readonly ITransformer _model;
-    private readonly DataViewSchema _schema;
+    private readonly MlPipeline _pipeline;
 
-    private NextLapModel(MLContext ml, ITransformer model, DataViewSchema schema)
-    {
-        _ml = ml;
-        _model = model;
-        _schema = schema;
-    }
+    private NextLapModel(MlPipeline pipeline) => _pipeline = pipeline;
 
     /// <summary>Trains on examples whose next lap is known and evaluable (a normal green lap).</summary>
     public static NextLapModel Train(IEnumerable<NextLapExample> examples, int seed = 1, int trees = 300)
@@ -45,14 +37,13 @@ public sealed class NextLapModel
                 Seed = seed,
                 NumberOfThreads = 1,
             }));
-        return new NextLapModel(ml, pipeline.Fit(data), data.Schema);
+        return new NextLapModel(new MlPipeline(ml, pipeline.Fit(data), data.Schema));
     }
 
     /// <summary>Predicted next-lap times (seconds) for the examples, in order.</summary>
     public double[] Predict(IReadOnlyList<NextLapExample> examples)
     {
-        var scored = _model.Transform(_ml.Data.LoadFromEnumerable(examples));
-        var scores = scored.GetColumn<float>("Score").ToArray();
+        var scores = _pipeline.Score(examples, "Score");
         var predictions = new double[examples.Count];
         for (var i = 0; i < predictions.Length; i++)
         {
@@ -64,15 +55,14 @@ public sealed class NextLapModel
 
     public const string Task = "next-lap";
 
-    public void Save(string path) => _ml.Model.Save(_model, _schema, path);
+    public void Save(string path) => _pipeline.Save(path);
 
     /// <summary>A thread-safe single-lap scorer over pooled prediction engines, for live scoring.</summary>
-    public NextLapScorer CreateScorer() => new(new PooledEngine<NextLapExample, RegressionScore>(_ml, _model));
+    public NextLapScorer CreateScorer() => new(_pipeline.Engine<NextLapExample, RegressionScore>());
 
     /// <summary>Loads a saved model; a missing or unreadable file is a clear <see cref="InvalidDataException"/>.</summary>
     public static NextLapModel Load(string path)
     {
-        var (ml, model, schema) = MlModelFile.Load(path, "next-lap model");
-        return new NextLapModel(ml, model, schema);
+        return new NextLapModel(MlPipeline.Load(path, "next-lap model"));
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
 
 using StratX.Models.Scoring;
@@ -19,16 +18,9 @@ public sealed class OvertakeModel
     /// <summary>The baseline: the smaller the interval, the likelier the pass.</summary>
     public const string GapOnly = "gap-only";
 
-    private readonly MLContext _ml;
-    private readonly ITransformer _model;
-    private readonly DataViewSchema _schema;
+    private readonly MlPipeline _pipeline;
 
-    private OvertakeModel(MLContext ml, ITransformer model, DataViewSchema schema)
-    {
-        _ml = ml;
-        _model = model;
-        _schema = schema;
-    }
+    private OvertakeModel(MlPipeline pipeline) => _pipeline = pipeline;
 
     /// <summary>Per-task name for a horizon, e.g. "overtake-3".</summary>
     public static string TaskFor(int horizon) => $"{Task}-{horizon}";
@@ -56,25 +48,23 @@ public sealed class OvertakeModel
                 Seed = seed,
                 NumberOfThreads = 1,
             }));
-        return new OvertakeModel(ml, pipeline.Fit(data), data.Schema);
+        return new OvertakeModel(new MlPipeline(ml, pipeline.Fit(data), data.Schema));
     }
 
     /// <summary>P(ahead of the car ahead after the example's horizon) for each example, in order.</summary>
     public double[] Predict(IReadOnlyList<OvertakeExample> examples)
     {
-        var scored = _model.Transform(_ml.Data.LoadFromEnumerable(examples));
-        return [.. scored.GetColumn<float>("Probability").Select(p => (double)p)];
+        return _pipeline.Probabilities(examples);
     }
 
-    public void Save(string path) => _ml.Model.Save(_model, _schema, path);
+    public void Save(string path) => _pipeline.Save(path);
 
     /// <summary>Pooled prediction engines for live single-lap scoring.</summary>
-    public PooledEngine<OvertakeExample, BinaryScore> CreateEngine() => new(_ml, _model);
+    public PooledEngine<OvertakeExample, BinaryScore> CreateEngine() => _pipeline.Engine<OvertakeExample, BinaryScore>();
 
     public static OvertakeModel Load(string path)
     {
-        var (ml, model, schema) = MlModelFile.Load(path, "overtake model");
-        return new OvertakeModel(ml, model, schema);
+        return new OvertakeModel(MlPipeline.Load(path, "overtake model"));
     }
 
     /// <summary>Per horizon, the model (when there is one) beside gap-only (score = −interval).</summary>

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
 using StratX.Models.Scoring;
 
@@ -15,16 +14,9 @@ public sealed class PitModel
 {
     public const string Task = "pit-next-lap";
 
-    private readonly MLContext _ml;
-    private readonly ITransformer _model;
-    private readonly DataViewSchema _schema;
+    private readonly MlPipeline _pipeline;
 
-    private PitModel(MLContext ml, ITransformer model, DataViewSchema schema)
-    {
-        _ml = ml;
-        _model = model;
-        _schema = schema;
-    }
+    private PitModel(MlPipeline pipeline) => _pipeline = pipeline;
 
     /// <summary>
     /// Fits the model: the average of the calibrated probabilities of a random forest (500 trees of 255 leaves,
@@ -61,7 +53,7 @@ public sealed class PitModel
             .Append(ml.Transforms.CopyColumns("ForestProbability", "Probability"))
             .Append(ml.BinaryClassification.Trainers.FastTree(Boosted(seed, trees: 600, leaves: 7, perLeaf: 400)))
             .Append(ml.Transforms.Expression("Probability", "(a, b) => (a + b) / 2", "ForestProbability", "Probability"));
-        return new PitModel(ml, pipeline.Fit(data), data.Schema);
+        return new PitModel(new MlPipeline(ml, pipeline.Fit(data), data.Schema));
     }
 
     private static FastTreeBinaryTrainer.Options Boosted(int seed, int trees, int leaves, int perLeaf) => new()
@@ -79,19 +71,17 @@ public sealed class PitModel
     /// <summary>P(pit at the end of the next lap) for each example, in order.</summary>
     public double[] Predict(IReadOnlyList<PitExample> examples)
     {
-        var scored = _model.Transform(_ml.Data.LoadFromEnumerable(examples));
-        return [.. scored.GetColumn<float>("Probability").Select(p => (double)p)];
+        return _pipeline.Probabilities(examples);
     }
 
-    public void Save(string path) => _ml.Model.Save(_model, _schema, path);
+    public void Save(string path) => _pipeline.Save(path);
 
     /// <summary>Pooled prediction engines for live single-lap scoring.</summary>
-    public PooledEngine<PitExample, BinaryScore> CreateEngine() => new(_ml, _model);
+    public PooledEngine<PitExample, BinaryScore> CreateEngine() => _pipeline.Engine<PitExample, BinaryScore>();
 
     public static PitModel Load(string path)
     {
-        var (ml, model, schema) = MlModelFile.Load(path, "pit model");
-        return new PitModel(ml, model, schema);
+        return new PitModel(MlPipeline.Load(path, "pit model"));
     }
 
     /// <summary>The model beside the tyre-age rule (older tyres are likelier to come off), by AUC and PR-AUC.</summary>
