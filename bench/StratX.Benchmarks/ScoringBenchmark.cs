@@ -23,7 +23,7 @@ internal static class ScoringBenchmark
         var registry = new ModelRegistry(modelRoot, LivePredictor.Loaders);
         registry.LoadLatest();
         var predictor = new LivePredictor(registry);
-        var season = FastF1Season.Read(Path.Combine(RepoRoot(), "data", "fastf1-laps", "race_laps_2021.csv"), new RejectionLog(), Path.Combine(RepoRoot(), "data", "history"))
+        var season = FastF1Season.Read(Path.Combine(PipelineBenchmark.FindRepo(), "data", "fastf1-laps", "race_laps_2021.csv"), new RejectionLog(), Path.Combine(PipelineBenchmark.FindRepo(), "data", "history"))
             .Take(races + 1)
             .ToList();
 
@@ -105,18 +105,5 @@ internal static class ScoringBenchmark
         return laps.Count;
     }
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "StratX.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Run the benchmark from inside the repository.");
-    }
-
-    public static string DefaultModels() => Path.Combine(RepoRoot(), "models");
+    public static string DefaultModels() => Path.Combine(PipelineBenchmark.FindRepo(), "models");
 }
