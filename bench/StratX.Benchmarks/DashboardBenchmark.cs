@@ -73,8 +73,8 @@ internal static class DashboardBenchmark
             "--StratX:DataRoot", Path.Combine(repo, "data"),
             "--StratX:Models:Path", Path.Combine(repo, "models"),
             "--webroot", Path.Combine(repo, "src", "StratX.Server", "wwwroot"),
-            "--StratX:Silo:SiloPort", FreePort().ToString(CultureInfo.InvariantCulture),
-            "--StratX:Silo:GatewayPort", FreePort().ToString(CultureInfo.InvariantCulture),
+            "--Orleans:SiloPort", FreePort().ToString(CultureInfo.InvariantCulture),
+            "--Orleans:GatewayPort", FreePort().ToString(CultureInfo.InvariantCulture),
             "--Logging:LogLevel:Default", "Warning",
             // The figures (and --json) own standard output.
             "--Logging:Console:LogToStandardErrorThreshold", "Trace",

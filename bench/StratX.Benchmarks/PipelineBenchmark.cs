@@ -32,8 +32,8 @@ internal static class PipelineBenchmark
             "--urls", "http://127.0.0.1:0",
             "--StratX:Demo:Enabled", "false",
             "--StratX:DataRoot", Path.Combine(repo, "data"),
-            "--StratX:Silo:SiloPort", FreePort().ToString(CultureInfo.InvariantCulture),
-            "--StratX:Silo:GatewayPort", FreePort().ToString(CultureInfo.InvariantCulture),
+            "--Orleans:SiloPort", FreePort().ToString(CultureInfo.InvariantCulture),
+            "--Orleans:GatewayPort", FreePort().ToString(CultureInfo.InvariantCulture),
             "--Logging:LogLevel:Default", "Warning",
             .. serverSettings,
         ]);

@@ -6,6 +6,8 @@ root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(BacktestCommand.Create());
 root.Subcommands.Add(ModelCommands.Train());
 root.Subcommands.Add(ModelCommands.Evaluate());
+root.Subcommands.Add(ClusterCommands.Database());
+root.Subcommands.Add(ClusterCommands.Dev());
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

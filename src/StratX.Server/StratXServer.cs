@@ -20,16 +20,17 @@ public static class StratXServer
         var config = builder.Configuration;
 
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(
-                siloPort: config.GetValue("StratX:Silo:SiloPort", 11111),
-                gatewayPort: config.GetValue("StratX:Silo:GatewayPort", 30000))
+            .UseStratXClustering(config)
             .AddStratX(config));
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ITenantAccessor, DemoTenantAccessor>();
         builder.Services.AddSingleton(sp => BundledRaces.Load(DataRoot(sp.GetRequiredService<IConfiguration>())));
         builder.Services.AddSingleton<SessionUpdateForwarder>();
-        builder.Services.AddOptions<DemoOptions>().Bind(config.GetSection(DemoOptions.Section));
+        // The demo replay belongs to the embedded default; a cluster starts replays only when asked.
+        builder.Services.AddOptions<DemoOptions>()
+            .Configure(o => o.Enabled = ClusterHosting.Mode(config) == StratXMode.Embedded)
+            .Bind(config.GetSection(DemoOptions.Section));
         builder.Services.AddHostedService<DemoReplay>();
 
         builder.Services.AddProblemDetails();
@@ -63,9 +64,11 @@ public static class StratXServer
         options.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
     }
 
-    /// <summary>The bundled races: StratX:DataRoot, or the data/ folder shipped beside the server.</summary>
+    /// <summary>The race catalogue's folder: StratX:DataDir (StratX:DataRoot is its older name), or the data/ folder shipped beside the server.</summary>
     public static string DataRoot(IConfiguration config) =>
-        config["StratX:DataRoot"] is { Length: > 0 } configured ? Path.GetFullPath(configured) : Path.Combine(AppContext.BaseDirectory, "data");
+        (config["StratX:DataDir"] ?? config["StratX:DataRoot"]) is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.Combine(AppContext.BaseDirectory, "data");
 }
 
 /// <summary>Healthy when the silo answers a grain call.</summary>

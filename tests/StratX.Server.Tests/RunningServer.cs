@@ -32,8 +32,8 @@ public sealed class RunningServer : IAsyncLifetime
             "--StratX:Demo:Enabled", "false",
             "--StratX:DataRoot", RepoPaths.Data,
             "--StratX:Models:Path", Path.Combine(RepoPaths.Root, "models"),
-            "--StratX:Silo:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--StratX:Silo:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--Orleans:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--Orleans:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Logging:LogLevel:Default", "Warning",
         ]);
         await _app.StartAsync();

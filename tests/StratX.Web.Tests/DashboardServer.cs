@@ -76,8 +76,8 @@ public sealed class DashboardServer : IAsyncLifetime
             "--StratX:DataRoot", RepoPaths.Data,
             "--StratX:Models:Path", Path.Combine(RepoPaths.Root, "models"),
             "--webroot", Path.Combine(RepoPaths.Root, "src", "StratX.Server", "wwwroot"),
-            "--StratX:Silo:SiloPort", _siloPort.ToString(CultureInfo.InvariantCulture),
-            "--StratX:Silo:GatewayPort", _gatewayPort.ToString(CultureInfo.InvariantCulture),
+            "--Orleans:SiloPort", _siloPort.ToString(CultureInfo.InvariantCulture),
+            "--Orleans:GatewayPort", _gatewayPort.ToString(CultureInfo.InvariantCulture),
             "--Logging:LogLevel:Default", "Warning",
         ]);
         await _app.StartAsync();

@@ -1,3 +1,4 @@
+using Orleans;
 using StratX.Domain.Events;
 
 namespace StratX.Domain.Laps;
@@ -15,6 +16,25 @@ public sealed class LapTelemetryTracker
     public TelemetrySample? Latest { get; private set; }
 
     public int PendingSamples => _pending.Count;
+
+    /// <summary>What the tracker holds, for a car's persisted state: with it a car resumed on another silo cuts the same laps.</summary>
+    public LapTelemetrySnapshot Save() => new(
+        [.. _pending],
+        [.. _laps.Select(l => new PendingLap(l.Lap, l.StartTicks, l.EndTicks))],
+        Latest);
+
+    /// <summary>A tracker holding what <see cref="Save"/> captured.</summary>
+    public static LapTelemetryTracker Restore(LapTelemetrySnapshot snapshot)
+    {
+        var tracker = new LapTelemetryTracker { Latest = snapshot.Latest };
+        tracker._pending.AddRange(snapshot.Pending);
+        foreach (var lap in snapshot.Laps)
+        {
+            tracker._laps.Enqueue((lap.Lap, lap.StartTicks, lap.EndTicks));
+        }
+
+        return tracker;
+    }
 
     /// <summary>Adds samples (in time order); returns the laps they complete.</summary>
     public void AddSamples(ReadOnlySpan<TelemetrySample> samples, List<(int Lap, LapTelemetrySummary Summary)> completed)
@@ -135,3 +155,14 @@ public sealed class LapTelemetryTracker
         };
     }
 }
+
+/// <summary>The samples and lap crossings a <see cref="LapTelemetryTracker"/> is holding.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LapTelemetrySnapshot(
+    [property: Id(0)] TelemetrySample[] Pending,
+    [property: Id(1)] PendingLap[] Laps,
+    [property: Id(2)] TelemetrySample? Latest);
+
+/// <summary>A lap crossing whose telemetry summary waits for a sample after it.</summary>
+[GenerateSerializer, Immutable]
+public readonly record struct PendingLap([property: Id(0)] int Lap, [property: Id(1)] long StartTicks, [property: Id(2)] long EndTicks);

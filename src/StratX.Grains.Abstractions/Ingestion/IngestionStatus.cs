@@ -46,6 +46,14 @@ public sealed record IngestionStatus
     [Id(11)]
     public long Events { get; init; }
 
+    /// <summary>How far the grains have applied this replay: where it resumes if its silo dies.</summary>
+    [Id(12)]
+    public ReplayPosition? Position { get; init; }
+
+    /// <summary>How many times this replay was resumed on another silo after its own died.</summary>
+    [Id(13)]
+    public int Resumed { get; init; }
+
     public bool IsFinished => State is IngestionState.Completed or IngestionState.Failed or IngestionState.Cancelled;
 }
 

@@ -27,6 +27,14 @@ public sealed record ReplayRequest
     /// <summary>With a paced speed: catch up as fast as possible to the leader's completion of this lap, then play at <see cref="Speed"/>.</summary>
     [Id(5)]
     public int? PaceFromLap { get; init; }
+
+    /// <summary>Resume a replay that was interrupted (its silo died): skip what the grains had applied by then.</summary>
+    [Id(6)]
+    public ReplayPosition? ResumeAfter { get; init; }
+
+    /// <summary>How many times the replay has been resumed so far.</summary>
+    [Id(7)]
+    public int Resumes { get; init; }
 }
 
 /// <summary>Where a recording is on the silo's disk and in which format.</summary>

@@ -48,6 +48,20 @@ public sealed record SessionSummary
 
     [Id(12)]
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The session's feed: <c>running</c>, <c>finished</c>, <c>failed</c>, <c>stopped</c>, or <c>idle</c> when nothing was started.</summary>
+    public string Status => Ingestion?.State switch
+    {
+        null => "idle",
+        IngestionState.Completed => "finished",
+        IngestionState.Failed => "failed",
+        IngestionState.Cancelled => "stopped",
+        _ => "running",
+    };
+
+    /// <summary>Share of the race run, 0–1: the leader's laps over the scheduled laps (1 once the flag fell); null when the distance is unknown.</summary>
+    public double? Progress => ChequeredAt is not null ? 1.0
+        : Race is { ScheduledLaps: > 0 } race ? Math.Min(1.0, (double)LeaderLap / race.ScheduledLaps) : null;
 }
 
 /// <summary>A stretch of one track status: from when (and the leader's lap) until when.</summary>

@@ -26,18 +26,16 @@ public sealed partial class CarGrain(
     [PersistentState("car", OrleansNames.RaceStateStorage)] IPersistentState<CarState> state,
     IIngestionServiceClient ingestion,
     IOptions<UpdateOptions> updateOptions,
+    IOptions<IngestionOptions> ingestionOptions,
     LivePredictor predictor,
     TimeProvider time,
     ILogger<CarGrain> logger)
     : Grain, ICarGrain, IStreamSubscriptionObserver, IAsyncObserver<CarEvent>, IAsyncObserver<TelemetryBatch>
 {
-    /// <summary>Telemetry changes little worth keeping, so it is written with every lap and every this many batches.</summary>
-    private const int TelemetryBatchesPerWrite = 32;
-
     /// <summary>Telemetry applied but not yet written is written at the latest this long after.</summary>
     private static readonly TimeSpan TelemetryWriteInterval = TimeSpan.FromSeconds(5);
 
-    private readonly LapTelemetryTracker _lapTelemetry = new();
+    private LapTelemetryTracker _lapTelemetry = new();
     private readonly List<(int Lap, LapTelemetrySummary Summary)> _completedLapTelemetry = [];
     private CarKey _key;
     private IAsyncStream<RaceUpdate> _updates = null!;
@@ -52,6 +50,11 @@ public sealed partial class CarGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _key = CarKey.Parse(this.GetPrimaryKeyString());
+        if (State.PendingLapTelemetry is { } pending)
+        {
+            _lapTelemetry = LapTelemetryTracker.Restore(pending);
+        }
+
         _updates = RaceStreams.Updates(this.GetStreamProvider(OrleansNames.UpdateStreams), _key.Session);
         var interval = updateOptions.Value.MinInterval;
         _carUpdates = new UpdateThrottle(this, interval, time, ingestedAt =>
@@ -96,6 +99,13 @@ public sealed partial class CarGrain(
             return;
         }
 
+        await Write(cancellationToken);
+    }
+
+    /// <summary>Writes the state with the telemetry still waiting for its lap, so a car resumed elsewhere cuts the same laps.</summary>
+    private async Task Write(CancellationToken cancellationToken = default)
+    {
+        State.PendingLapTelemetry = _lapTelemetry.Save();
         await state.WriteStateAsync(cancellationToken);
         _unwrittenTelemetryBatches = 0;
     }
@@ -138,8 +148,7 @@ public sealed partial class CarGrain(
         }
 
         State.LastTimingSequence = item.Sequence;
-        await state.WriteStateAsync();
-        _unwrittenTelemetryBatches = 0;
+        await Write();
         await _carUpdates.ChangedAsync(item.IngestedAtTicks);
         await ReportApplied(EventChannel.Timing, item.Sequence);
     }
@@ -159,10 +168,9 @@ public sealed partial class CarGrain(
         var latest = item.Samples[^1];
         State.LatestTelemetry = latest;
         State.LastTelemetrySequence = item.Sequence;
-        if (++_unwrittenTelemetryBatches >= TelemetryBatchesPerWrite)
+        if (++_unwrittenTelemetryBatches >= ingestionOptions.Value.TelemetryBatchesPerWrite)
         {
-            await state.WriteStateAsync();
-            _unwrittenTelemetryBatches = 0;
+            await Write();
         }
 
         await _telemetryUpdates.ChangedAsync(item.IngestedAtTicks);

@@ -43,5 +43,9 @@ public sealed class CarState
     [Id(10)]
     public TelemetrySample? LatestTelemetry { get; set; }
 
+    /// <summary>Telemetry of laps whose summary is not made yet (see <see cref="LapTelemetryTracker"/>).</summary>
+    [Id(11)]
+    public LapTelemetrySnapshot? PendingLapTelemetry { get; set; }
+
     public StintSummary? CurrentStint => Stints.Count == 0 ? null : Stints[^1];
 }

@@ -19,8 +19,22 @@ public sealed class IngestionOptions
     /// <summary>How long a telemetry sample may wait for its batch to fill before it is sent anyway.</summary>
     public TimeSpan TelemetryFlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// A car writes its state with every timing event and after this many telemetry batches (and by a 5 s
+    /// timer). Embedded: 32, telemetry changes little worth a write. Cluster: 1, so that what a durable source
+    /// checkpoints as delivered is also written, and a silo's death loses no sample.
+    /// </summary>
+    public int TelemetryBatchesPerWrite { get; set; } = 32;
+
     /// <summary>How often a running replay tells its session how it is going.</summary>
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often a session with a running replay checks that the replay is still running on the silo that
+    /// owns it, and resumes it from the grains' last applied position when it is not (its silo died). This
+    /// bounds part of the time a replay stands still after a failure.
+    /// </summary>
+    public TimeSpan ResumeCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a finished replay waits for the grains to apply what is still in flight.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(2);

@@ -16,49 +16,35 @@ namespace StratX.Grains.Hosting;
 public static class StratXSiloBuilderExtensions
 {
     /// <summary>
-    /// Everything a StratX silo needs in the embedded configuration: in-memory grain storage and memory
-    /// streams, the ingestion grain service and its client, the simulation scheduler of strategy planners.
+    /// Everything a StratX silo needs: storage, streams and reminders for the mode (<see cref="ClusterHosting.Mode"/>:
+    /// in memory when embedded; PostgreSQL and Kafka in a cluster), the ingestion grain service and its client,
+    /// model loading and the simulation scheduler of strategy planners.
     /// </summary>
     public static ISiloBuilder AddStratX(this ISiloBuilder silo, IConfiguration? configuration = null)
     {
         var streams = new StreamTuningOptions();
         configuration?.GetSection(StreamTuningOptions.Section).Bind(streams);
-
-        silo.AddMemoryGrainStorage(OrleansNames.RaceStateStorage);
-        silo.AddMemoryGrainStorage(OrleansNames.PubSubStorage);
-
-        // Memory storage copies state through a serializer on every write; Orleans' default for it is JSON
-        // (Newtonsoft, with reference tracking), which measured at over half of all grain CPU in a full-speed
-        // replay. The states carry Orleans serializers, so in memory they are copied with those.
-        foreach (var name in (string[])[OrleansNames.RaceStateStorage, OrleansNames.PubSubStorage])
+        var mode = configuration is null ? StratXMode.Embedded : ClusterHosting.Mode(configuration);
+        if (mode == StratXMode.Cluster)
         {
-            silo.Services.AddOptions<MemoryGrainStorageOptions>(name)
-                .Configure<Serializer>((options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+            AddClusterProviders(silo, configuration!, streams);
         }
-        silo.AddMemoryStreams(OrleansNames.EventStreams, b =>
+        else
         {
-            b.ConfigurePartitioning(streams.Queues);
-            b.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
-            b.ConfigurePullingAgent(o => o.Configure(agent =>
-            {
-                agent.GetQueueMsgsTimerPeriod = streams.PollInterval;
-                agent.BatchContainerBatchSize = streams.DeliveryBatchSize;
-            }));
-        });
-        silo.AddMemoryStreams(OrleansNames.UpdateStreams, b =>
-        {
-            b.ConfigurePartitioning(streams.Queues);
-            b.ConfigureStreamPubSub(StreamPubSubType.ExplicitGrainBasedOnly);
-            b.ConfigurePullingAgent(o => o.Configure(agent =>
-            {
-                agent.GetQueueMsgsTimerPeriod = streams.PollInterval;
-                agent.BatchContainerBatchSize = streams.DeliveryBatchSize;
-            }));
-        });
+            AddEmbeddedProviders(silo, streams);
+        }
+
+        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+        AddUpdateStreams(silo, streams);
 
         silo.AddGrainService<IngestionGrainService>();
         silo.Services.AddSingleton<IIngestionServiceClient, IngestionServiceClient>();
         var ingestion = silo.Services.AddOptions<IngestionOptions>();
+        if (mode == StratXMode.Cluster)
+        {
+            ingestion.Configure(o => o.TelemetryBatchesPerWrite = 1);
+        }
+
         if (configuration is not null)
         {
             ingestion.Bind(configuration.GetSection(IngestionOptions.Section));
@@ -88,6 +74,73 @@ public static class StratXSiloBuilderExtensions
         silo.Services.TryAddSingleton<SimulationScheduler>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         return silo;
+    }
+
+    private static void AddEmbeddedProviders(ISiloBuilder silo, StreamTuningOptions streams)
+    {
+        silo.AddMemoryGrainStorage(OrleansNames.RaceStateStorage);
+        silo.AddMemoryGrainStorage(OrleansNames.PubSubStorage);
+
+        // Memory storage copies state through a serializer on every write; Orleans' default for it is JSON
+        // (Newtonsoft, with reference tracking), which measured at over half of all grain CPU in a full-speed
+        // replay. The states carry Orleans serializers, so in memory they are copied with those.
+        foreach (var name in (string[])[OrleansNames.RaceStateStorage, OrleansNames.PubSubStorage])
+        {
+            silo.Services.AddOptions<MemoryGrainStorageOptions>(name)
+                .Configure<Serializer>((options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        }
+
+        silo.UseInMemoryReminderService();
+        silo.AddMemoryStreams(OrleansNames.EventStreams, b =>
+        {
+            b.ConfigurePartitioning(streams.Queues);
+            b.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            b.ConfigurePullingAgent(o => o.Configure(agent => Tune(agent, streams)));
+        });
+    }
+
+    /// <summary>
+    /// Grain state, stream subscriptions and reminders in PostgreSQL (Orleans' ADO.NET providers, binary
+    /// Orleans serialization of the states); race events on the durable Kafka stream provider.
+    /// </summary>
+    private static void AddClusterProviders(ISiloBuilder silo, IConfiguration configuration, StreamTuningOptions streams)
+    {
+        var connectionString = ClusterHosting.ConnectionString(configuration);
+        foreach (var name in (string[])[OrleansNames.RaceStateStorage, OrleansNames.PubSubStorage])
+        {
+            silo.AddAdoNetGrainStorage(name, o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = connectionString;
+            });
+            silo.Services.AddOptions<AdoNetGrainStorageOptions>(name)
+                .Configure<Serializer>((options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        }
+
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = "Npgsql";
+            o.ConnectionString = connectionString;
+        });
+        silo.AddStratXDurableEventStreams(configuration, connectionString, streams);
+    }
+
+    /// <summary>
+    /// Updates to watchers: memory streams with explicit pub-sub in both modes. They are not durable on
+    /// purpose: a watcher that misses one gets the whole current state when it (re)joins.
+    /// </summary>
+    private static void AddUpdateStreams(ISiloBuilder silo, StreamTuningOptions streams) =>
+        silo.AddMemoryStreams(OrleansNames.UpdateStreams, b =>
+        {
+            b.ConfigurePartitioning(streams.Queues);
+            b.ConfigureStreamPubSub(StreamPubSubType.ExplicitGrainBasedOnly);
+            b.ConfigurePullingAgent(o => o.Configure(agent => Tune(agent, streams)));
+        });
+
+    private static void Tune(StreamPullingAgentOptions agent, StreamTuningOptions streams)
+    {
+        agent.GetQueueMsgsTimerPeriod = streams.PollInterval;
+        agent.BatchContainerBatchSize = streams.DeliveryBatchSize;
     }
 }
 

@@ -11,6 +11,7 @@ public sealed class InFlightWindow(int capacity)
 {
     private readonly object _gate = new();
     private readonly Dictionary<(EventChannel Channel, CarId? Car), Queue<long>> _pending = [];
+    private readonly Dictionary<(EventChannel Channel, CarId? Car), long> _applied = [];
     private TaskCompletionSource _space = NewSignal();
     private TaskCompletionSource _empty = NewSignal();
     private int _count;
@@ -56,6 +57,11 @@ public sealed class InFlightWindow(int capacity)
         TaskCompletionSource? space = null, empty = null;
         lock (_gate)
         {
+            if (sequence > _applied.GetValueOrDefault((channel, car)))
+            {
+                _applied[(channel, car)] = sequence;
+            }
+
             if (!_pending.TryGetValue((channel, car), out var queue))
             {
                 return;
@@ -86,6 +92,23 @@ public sealed class InFlightWindow(int capacity)
 
         space.TrySetResult();
         empty?.TrySetResult();
+    }
+
+    /// <summary>The last sequence the grains reported applied on each stream (streams apply in order, so everything before it too).</summary>
+    public ReplayPosition Position()
+    {
+        lock (_gate)
+        {
+            return new ReplayPosition
+            {
+                RaceControl = _applied.GetValueOrDefault((EventChannel.RaceControl, null)),
+                Timing = Of(EventChannel.Timing),
+                Telemetry = Of(EventChannel.Telemetry),
+            };
+        }
+
+        Dictionary<CarId, long> Of(EventChannel channel) =>
+            _applied.Where(a => a.Key.Channel == channel && a.Key.Car is not null).ToDictionary(a => a.Key.Car!.Value, a => a.Value);
     }
 
     /// <summary>Completes when nothing is in flight.</summary>

@@ -76,6 +76,24 @@ public sealed partial class IngestionGrainService : GrainService, IIngestionGrai
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// When the ring moves a session's range to another silo (a silo joined), the replay stops here without a
+    /// final report; the session's watch resumes it on the new owner from the grains' applied position.
+    /// </summary>
+    public override async Task OnRangeChange(IRingRange oldRange, IRingRange newRange, bool increased)
+    {
+        foreach (var (session, job) in _jobs)
+        {
+            if (!job.IsFinished && !newRange.InRange(IngestionServiceClient.SessionGrainId(session)))
+            {
+                job.Abandon();
+                _jobs.TryRemove(session, out _);
+            }
+        }
+
+        await base.OnRangeChange(oldRange, newRange, increased);
+    }
+
     public override async Task Stop()
     {
         foreach (var job in _jobs.Values)

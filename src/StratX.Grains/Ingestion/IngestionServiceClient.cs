@@ -20,6 +20,8 @@ public sealed class IngestionServiceClient(IServiceProvider services)
     public Task Applied(SessionKey session, EventChannel channel, CarId? car, long sequence) =>
         Owner(session).Applied(session, channel, car, sequence);
 
-    private IIngestionGrainService Owner(SessionKey session) =>
-        GetGrainService(GrainId.Create("session", session.ToString()).GetUniformHashCode());
+    /// <summary>The id whose place on the ring decides which silo's service owns a session.</summary>
+    public static GrainId SessionGrainId(SessionKey session) => GrainId.Create("session", session.ToString());
+
+    private IIngestionGrainService Owner(SessionKey session) => GetGrainService(SessionGrainId(session).GetUniformHashCode());
 }

@@ -28,6 +28,7 @@ internal sealed partial class ReplayJob
     private volatile IngestionState _state = IngestionState.Starting;
     private string? _error;
     private DateTimeOffset? _completedAt;
+    private volatile bool _abandoned;
 
     public ReplayJob(ReplayRequest request, IStreamProvider events, IGrainFactory grains, IngestionOptions options, TimeProvider time, ILogger logger)
     {
@@ -53,6 +54,13 @@ internal sealed partial class ReplayJob
 
     public void Cancel() => _cancel.Cancel();
 
+    /// <summary>Stops without a final report: the session now belongs to another silo, whose service resumes the replay.</summary>
+    public void Abandon()
+    {
+        _abandoned = true;
+        _cancel.Cancel();
+    }
+
     public void Acknowledge(EventChannel channel, CarId? car, long sequence) => _window.Acknowledge(channel, car, sequence);
 
     public IngestionStatus Status => new()
@@ -69,6 +77,8 @@ internal sealed partial class ReplayJob
         Rejected = _rejections.Count,
         RecentRejections = [.. _rejections.Recent(20).Select(r => r.ToString())],
         Error = _error,
+        Position = _window.Position().Max(_request.ResumeAfter),
+        Resumed = _request.Resumes,
     };
 
     private async Task RunAsync()
@@ -82,7 +92,15 @@ internal sealed partial class ReplayJob
             var recording = RaceRecordings.Open(location.Format, location.Path, location.Round, _rejections, _request.IncludeTelemetry);
             _sink = new StreamReplaySink(_events, _request.Session, _window, _time);
             _state = IngestionState.Running;
-            LogStarted(_request.Session, Describe(_request));
+            if (_request.ResumeAfter is null)
+            {
+                LogStarted(_request.Session, Describe(_request));
+            }
+            else
+            {
+                LogResumed(_request.Session, Describe(_request), _request.Resumes);
+            }
+
             var stats = await new ReplayPump().RunAsync(
                 _request.Session,
                 recording.Read(_request.Session, _cancel.Token),
@@ -94,6 +112,9 @@ internal sealed partial class ReplayJob
                     PaceFromLap = _request.PaceFromLap,
                     MaxBatchSamples = _options.MaxBatchSamples,
                     FlushInterval = _options.TelemetryFlushInterval,
+                    ResumeAfter = _request.ResumeAfter is { } resume
+                        ? new ReplayCheckpoint { RaceControl = resume.RaceControl, Timing = resume.Timing, Telemetry = resume.Telemetry }
+                        : null,
                 },
                 _time,
                 _cancel.Token);
@@ -122,6 +143,12 @@ internal sealed partial class ReplayJob
         _completedAt = _time.GetUtcNow();
         await reporting.CancelAsync();
         await reporter;
+        if (_abandoned)
+        {
+            LogAbandoned(_request.Session);
+            return;
+        }
+
         await TryReport(session);
         LogFinished(_request.Session, _state, Status.Published, _rejections.Count);
     }
@@ -164,6 +191,12 @@ internal sealed partial class ReplayJob
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Session}: replaying {Source}")]
     private partial void LogStarted(SessionKey session, string source);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Session}: the session moved to another silo; this silo's replay of it stopped")]
+    private partial void LogAbandoned(SessionKey session);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Session}: resuming {Source} from the grains' last applied position (resume {Resumes})")]
+    private partial void LogResumed(SessionKey session, string source, int resumes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Session}: replay {State}; {Published} items published, {Rejected} input records rejected")]
     private partial void LogFinished(SessionKey session, IngestionState state, long published, long rejected);

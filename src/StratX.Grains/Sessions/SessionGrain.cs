@@ -25,11 +25,15 @@ public sealed partial class SessionGrain(
     [PersistentState("session", OrleansNames.RaceStateStorage)] IPersistentState<SessionState> state,
     IIngestionServiceClient ingestion,
     IOptions<UpdateOptions> updateOptions,
+    IOptions<IngestionOptions> ingestionOptions,
     LivePredictor predictor,
     TimeProvider time,
     ILogger<SessionGrain> logger)
-    : Grain, ISessionGrain, IStreamSubscriptionObserver, IAsyncObserver<SessionEvent>
+    : Grain, ISessionGrain, IStreamSubscriptionObserver, IAsyncObserver<SessionEvent>, IRemindable
 {
+    /// <summary>While a replay runs, this reminder makes sure it keeps running (see <see cref="ReceiveReminder"/>).</summary>
+    private const string ReplayWatch = "replay-watch";
+
     /// <summary>Race control can be chatty; the summary keeps the latest messages.</summary>
     private const int RaceControlKept = 500;
 
@@ -177,23 +181,92 @@ public sealed partial class SessionGrain(
 
         var status = await ingestion.StartReplay(request);
         State.Ingestion = status;
+        State.Replay = request;
+        await state.WriteStateAsync();
+        var interval = ingestionOptions.Value.ResumeCheckInterval;
+        await this.RegisterOrUpdateReminder(ReplayWatch, interval, interval);
         return status;
     }
 
-    public ValueTask<bool> StopReplay() => new(ingestion.Cancel(_key));
+    public async ValueTask<bool> StopReplay()
+    {
+        var stopped = await ingestion.Cancel(_key);
+        if (State.Replay is not null)
+        {
+            State.Replay = null;
+            await state.WriteStateAsync();
+            await ForgetReminder();
+        }
+
+        return stopped;
+    }
 
     public async ValueTask<IngestionStatus?> GetIngestion() => await ingestion.GetStatus(_key) ?? State.Ingestion;
 
     public async ValueTask UpdateIngestion(IngestionStatus status)
     {
-        var stateChanged = State.Ingestion?.State != status.State;
         State.Ingestion = status;
-        if (stateChanged)
+        if (status.IsFinished && State.Replay is not null)
         {
-            await state.WriteStateAsync();
+            State.Replay = null;
+            await ForgetReminder();
         }
 
+        // Every report is written: its position is where the replay resumes if its silo dies.
+        await state.WriteStateAsync();
         await _updates.OnNextAsync(StatusUpdate(0));
+    }
+
+    /// <summary>
+    /// A replay runs on the ingestion service that owns this session's place on the ring. If that silo died,
+    /// or the ring moved the session to another silo, the owner has no job for the session: the replay is
+    /// started again there from the last position the grains reported applied. What it publishes twice, the
+    /// grains skip by sequence number.
+    /// </summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ReplayWatch)
+        {
+            return;
+        }
+
+        if (State.Replay is not { } replay)
+        {
+            await ForgetReminder();
+            return;
+        }
+
+        var running = await ingestion.GetStatus(_key);
+        if (running is not null)
+        {
+            if (running.IsFinished)
+            {
+                await UpdateIngestion(running);
+            }
+
+            return;
+        }
+
+        var resume = replay with { ResumeAfter = State.Ingestion?.Position ?? replay.ResumeAfter, Resumes = replay.Resumes + 1 };
+        LogResuming(_key, resume.Resumes, State.Ingestion?.Position?.Timing.Values.Sum() ?? 0);
+        try
+        {
+            State.Ingestion = await ingestion.StartReplay(resume);
+            State.Replay = resume;
+            await state.WriteStateAsync();
+        }
+        catch (ReplayAlreadyRunningException)
+        {
+            // Another check got there first.
+        }
+    }
+
+    private async Task ForgetReminder()
+    {
+        if (await this.GetReminder(ReplayWatch) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     public ValueTask<SessionSummary?> GetSummary()
@@ -343,6 +416,9 @@ public sealed partial class SessionGrain(
 
         return standing;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Session}: its replay is not running on the silo that owns the session; resuming it (resume {Resumes}, {TimingApplied} timing events already applied)")]
+    private partial void LogResuming(SessionKey session, int resumes, long timingApplied);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Session}: race-control subscription failed")]
     private partial void LogStreamError(Exception error, SessionKey session);

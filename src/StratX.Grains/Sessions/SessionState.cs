@@ -57,6 +57,10 @@ public sealed class SessionState
     [Id(14)]
     public List<LapCompleted> Laps { get; set; } = [];
 
+    /// <summary>The replay feeding this session while it runs (null once it finished or was stopped): resumed from here if its silo dies.</summary>
+    [Id(15)]
+    public ReplayRequest? Replay { get; set; }
+
     public int LeaderLap => Cars.Count == 0 ? 0 : Cars.Values.Max(c => c.Laps);
 }
 
