@@ -54,6 +54,10 @@ public sealed record IngestionStatus
     [Id(13)]
     public int Resumed { get; init; }
 
+    /// <summary>The silo running the replay.</summary>
+    [Id(14)]
+    public string? Silo { get; init; }
+
     public bool IsFinished => State is IngestionState.Completed or IngestionState.Failed or IngestionState.Cancelled;
 }
 

@@ -49,6 +49,10 @@ public sealed record SessionSummary
     [Id(12)]
     public required DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>The silo the session's grain is active on (for operators: which node holds it).</summary>
+    [Id(13)]
+    public string? Silo { get; init; }
+
     /// <summary>The session's feed: <c>running</c>, <c>finished</c>, <c>failed</c>, <c>stopped</c>, or <c>idle</c> when nothing was started.</summary>
     public string Status => Ingestion?.State switch
     {

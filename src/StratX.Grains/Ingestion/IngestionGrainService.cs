@@ -46,7 +46,7 @@ public sealed partial class IngestionGrainService : GrainService, IIngestionGrai
         }
 
         var events = _services.GetRequiredKeyedService<IStreamProvider>(OrleansNames.EventStreams);
-        var job = new ReplayJob(request, events, _grains, _options.Value, _time, _logger);
+        var job = new ReplayJob(request, events, _grains, _options.Value, _time, _logger, Silo.ToString());
         _jobs[request.Session] = job;
         job.Start();
         return Task.FromResult(job.Status);
@@ -94,11 +94,15 @@ public sealed partial class IngestionGrainService : GrainService, IIngestionGrai
         await base.OnRangeChange(oldRange, newRange, increased);
     }
 
+    /// <summary>
+    /// The silo is shutting down: replays stop without a final report, so their sessions still count them as
+    /// running and resume them (on another silo, or on this one when the cluster starts again).
+    /// </summary>
     public override async Task Stop()
     {
         foreach (var job in _jobs.Values)
         {
-            job.Cancel();
+            job.Abandon();
         }
 
         await Task.WhenAll(_jobs.Values.Select(j => j.Completion));

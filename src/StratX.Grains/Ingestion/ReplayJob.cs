@@ -29,9 +29,11 @@ internal sealed partial class ReplayJob
     private string? _error;
     private DateTimeOffset? _completedAt;
     private volatile bool _abandoned;
+    private readonly string _silo;
 
-    public ReplayJob(ReplayRequest request, IStreamProvider events, IGrainFactory grains, IngestionOptions options, TimeProvider time, ILogger logger)
+    public ReplayJob(ReplayRequest request, IStreamProvider events, IGrainFactory grains, IngestionOptions options, TimeProvider time, ILogger logger, string silo)
     {
+        _silo = silo;
         _request = request;
         _events = events;
         _grains = grains;
@@ -79,6 +81,7 @@ internal sealed partial class ReplayJob
         Error = _error,
         Position = _window.Position().Max(_request.ResumeAfter),
         Resumed = _request.Resumes,
+        Silo = _silo,
     };
 
     private async Task RunAsync()

@@ -291,6 +291,7 @@ public sealed partial class SessionGrain(
             Ingestion = State.Ingestion,
             ChequeredAt = State.ChequeredAt,
             CreatedAt = State.CreatedAt,
+            Silo = RuntimeIdentity,
         });
     }
 

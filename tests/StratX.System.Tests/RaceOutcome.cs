@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+
+namespace StratX.System.Tests;
+
+/// <summary>
+/// What a finished replay left in the grains, as the REST API tells it: every car's laps and stints, the
+/// session's pit stops and the final classification. Two runs of the same race must leave the same.
+/// </summary>
+public sealed record RaceOutcome(
+    IReadOnlyDictionary<string, string> Laps,
+    IReadOnlyDictionary<string, string> Stints,
+    string PitStops,
+    string Classification,
+    int LapCount,
+    int StopCount)
+{
+    public static async Task<RaceOutcome> ReadAsync(HttpClient http, string sessionId)
+    {
+        var classification = JsonNode.Parse(await http.GetStringAsync($"/api/v1/sessions/{sessionId}/classification"))!;
+        var laps = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var stints = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var lapCount = 0;
+        foreach (var row in classification["rows"]!.AsArray())
+        {
+            var car = (string)row!["car"]!;
+            var carLaps = JsonNode.Parse(await http.GetStringAsync($"/api/v1/sessions/{sessionId}/cars/{car}/laps"))!;
+            lapCount += carLaps.AsArray().Count;
+            laps[car] = carLaps.ToJsonString();
+            stints[car] = JsonNode.Parse(await http.GetStringAsync($"/api/v1/sessions/{sessionId}/cars/{car}/stints"))!.ToJsonString();
+        }
+
+        var session = JsonNode.Parse(await http.GetStringAsync($"/api/v1/sessions/{sessionId}"))!;
+        var stops = session["pitStops"]!.AsArray();
+        var ordered = new JsonArray([.. stops.OrderBy(s => (string)s!["car"]!, StringComparer.Ordinal).ThenBy(s => (int)s!["stopNumber"]!).Select(s => s!.DeepClone())]);
+        classification.AsObject().Remove("session");
+        return new RaceOutcome(laps, stints, ordered.ToJsonString(), classification.ToJsonString(), lapCount, stops.Count);
+    }
+
+    /// <summary>Every difference from <paramref name="expected"/>, as lines a person can read.</summary>
+    public IReadOnlyList<string> Differences(RaceOutcome expected)
+    {
+        var differences = new List<string>();
+        foreach (var car in expected.Laps.Keys.Union(Laps.Keys))
+        {
+            if (expected.Laps.GetValueOrDefault(car) != Laps.GetValueOrDefault(car))
+            {
+                differences.Add($"car {car}: laps differ ({Count(Laps.GetValueOrDefault(car))} vs {Count(expected.Laps.GetValueOrDefault(car))} expected)");
+            }
+
+            if (expected.Stints.GetValueOrDefault(car) != Stints.GetValueOrDefault(car))
+            {
+                differences.Add($"car {car}: stints differ: {Stints.GetValueOrDefault(car)} vs {expected.Stints.GetValueOrDefault(car)}");
+            }
+        }
+
+        if (PitStops != expected.PitStops)
+        {
+            differences.Add($"pit stops differ ({StopCount} vs {expected.StopCount} expected)");
+        }
+
+        if (Classification != expected.Classification)
+        {
+            differences.Add($"classification differs: {Classification} vs {expected.Classification}");
+        }
+
+        return differences;
+    }
+
+    private static int Count(string? json) => json is null ? 0 : JsonNode.Parse(json)!.AsArray().Count;
+}
