@@ -58,8 +58,9 @@ public static class KafkaClientConfigs
         config.BootstrapServers = options.BootstrapServers;
         var clientId = string.IsNullOrWhiteSpace(options.ClientId) ? $"orleans-{providerName}" : options.ClientId;
         config.ClientId = $"{clientId}-{role}";
-        SetIfPresent(config, "security.protocol", options.SecurityProtocol);
-        SetIfPresent(config, "sasl.mechanism", options.SaslMechanism);
+        // librdkafka reads both case-insensitively; these are the spellings Confluent's typed properties parse back.
+        SetIfPresent(config, "security.protocol", options.SecurityProtocol?.Trim().ToLowerInvariant());
+        SetIfPresent(config, "sasl.mechanism", options.SaslMechanism?.Trim().ToUpperInvariant());
         SetIfPresent(config, "sasl.username", options.SaslUsername);
         SetIfPresent(config, "sasl.password", options.SaslPassword);
     }
