@@ -6,25 +6,28 @@ namespace StratX.Streaming.Kafka.Tests;
 /// <summary>One captured log entry with its structured values.</summary>
 public sealed record LogEntry(string Category, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Values, Exception? Exception);
 
-/// <summary>Keeps the warnings and errors logged in the silos and the client, plus the provider's own information logs.</summary>
-public sealed class LogCapture : ILoggerProvider
+/// <summary>
+/// Keeps the warnings and errors logged in the silos and the client, plus the provider's own logs from
+/// <paramref name="minimum"/> (information by default) up.
+/// </summary>
+public sealed class LogCapture(LogLevel minimum = LogLevel.Information) : ILoggerProvider
 {
     private readonly ConcurrentQueue<LogEntry> _entries = new();
 
     public IReadOnlyCollection<LogEntry> Entries => _entries;
 
-    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, _entries);
+    public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, minimum, _entries);
 
     public void Dispose()
     {
     }
 
-    private sealed class CapturingLogger(string category, ConcurrentQueue<LogEntry> entries) : ILogger
+    private sealed class CapturingLogger(string category, LogLevel minimum, ConcurrentQueue<LogEntry> entries) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) =>
-            logLevel >= LogLevel.Warning || (logLevel >= LogLevel.Information && category.StartsWith("StratX.", StringComparison.Ordinal));
+            logLevel >= LogLevel.Warning || (logLevel >= minimum && category.StartsWith("StratX.", StringComparison.Ordinal));
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
