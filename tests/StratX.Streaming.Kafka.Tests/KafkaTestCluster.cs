@@ -29,7 +29,7 @@ public sealed class KafkaTestCluster : IAsyncDisposable
 
     public IClusterClient Client => Cluster.Client;
 
-    public static async Task<KafkaTestCluster> StartAsync(string bootstrapServers, string topic, string serviceId, string checkpointConnectionString, int silos = 2)
+    public static async Task<KafkaTestCluster> StartAsync(string bootstrapServers, string topic, string serviceId, string checkpointConnectionString, int silos = 2, Action<KafkaStreamOptions>? tune = null)
     {
         var logs = new LogCapture();
         var builder = new InProcessTestClusterBuilder((short)silos);
@@ -49,7 +49,11 @@ public sealed class KafkaTestCluster : IAsyncDisposable
             });
             silo.AddKafkaStreams(
                 Provider,
-                ob => ob.Configure(o => Configure(o, bootstrapServers, topic, checkpointConnectionString)),
+                ob => ob.Configure(o =>
+                {
+                    Configure(o, bootstrapServers, topic, checkpointConnectionString);
+                    tune?.Invoke(o);
+                }),
                 stream => stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly));
         });
         builder.ConfigureClient(client => client.AddKafkaStreams(
@@ -133,10 +137,14 @@ public sealed class TestKafka : IDisposable
 public static class Eventually
 {
     /// <summary>Polls until <paramref name="done"/> holds, or fails with <paramref name="describe"/>'s account after <paramref name="timeout"/>.</summary>
-    public static async Task WaitAsync(Func<bool> done, TimeSpan timeout, Func<string> describe)
+    public static Task WaitAsync(Func<bool> done, TimeSpan timeout, Func<string> describe) =>
+        WaitAsync(() => Task.FromResult(done()), timeout, describe);
+
+    /// <summary>Polls until <paramref name="done"/> holds, or fails with <paramref name="describe"/>'s account after <paramref name="timeout"/>.</summary>
+    public static async Task WaitAsync(Func<Task<bool>> done, TimeSpan timeout, Func<string> describe)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!done())
+        while (!await done())
         {
             if (watch.Elapsed > timeout)
             {
