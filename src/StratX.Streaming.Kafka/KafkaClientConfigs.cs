@@ -20,7 +20,8 @@ public static class KafkaClientConfigs
         ArgumentNullException.ThrowIfNull(options);
         var config = new ProducerConfig();
         ApplyCommon(config, options, providerName, "producer");
-        ApplyExtra(config, options);
+        ApplyExtra(config, options.KafkaSettings);
+        ApplyExtra(config, options.ProducerSettings);
         config.Acks = Acks.All;
         config.EnableIdempotence = options.EnableIdempotence;
         return config;
@@ -37,7 +38,8 @@ public static class KafkaClientConfigs
             EnablePartitionEof = false,
         };
         ApplyCommon(config, options, providerName, $"p{partition}");
-        ApplyExtra(config, options);
+        ApplyExtra(config, options.KafkaSettings);
+        ApplyExtra(config, options.ConsumerSettings);
         config.EnableAutoCommit = false;
         config.EnableAutoOffsetStore = false;
         return config;
@@ -49,7 +51,7 @@ public static class KafkaClientConfigs
         ArgumentNullException.ThrowIfNull(options);
         var config = new AdminClientConfig();
         ApplyCommon(config, options, providerName, "admin");
-        ApplyExtra(config, options);
+        ApplyExtra(config, options.KafkaSettings);
         return config;
     }
 
@@ -65,13 +67,13 @@ public static class KafkaClientConfigs
         SetIfPresent(config, "sasl.password", options.SaslPassword);
     }
 
-    private static void ApplyExtra(ClientConfig config, KafkaStreamOptions options)
+    private static void ApplyExtra(ClientConfig config, Dictionary<string, string> settings)
     {
-        foreach (var (key, value) in options.KafkaSettings)
+        foreach (var (key, value) in settings)
         {
             if (ReservedSettings.Contains(key))
             {
-                throw new ArgumentException($"The librdkafka setting '{key}' is set by the Kafka stream provider itself and cannot be overridden.", nameof(options));
+                throw new ArgumentException($"The librdkafka setting '{key}' is set by the Kafka stream provider itself and cannot be overridden.", nameof(settings));
             }
 
             config.Set(key, value);

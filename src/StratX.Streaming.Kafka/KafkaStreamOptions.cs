@@ -60,11 +60,17 @@ public sealed class KafkaStreamOptions
     public string? OAuthBearerPrincipal { get; set; }
 
     /// <summary>
-    /// Any other librdkafka setting, by its librdkafka name (<c>linger.ms</c>, <c>ssl.ca.location</c>, <c>socket.keepalive.enable</c>...),
+    /// Any other librdkafka setting, by its librdkafka name (<c>ssl.ca.location</c>, <c>socket.keepalive.enable</c>...),
     /// applied to the producer and to the readers after the settings above, so these win. <c>acks</c>,
     /// <c>enable.auto.commit</c> and <c>enable.auto.offset.store</c> are the provider's own and are refused here.
     /// </summary>
     public Dictionary<string, string> KafkaSettings { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>librdkafka settings for the producer only (<c>linger.ms</c>, <c>compression.type</c>...), applied after <see cref="KafkaSettings"/>.</summary>
+    public Dictionary<string, string> ProducerSettings { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>librdkafka settings for the partition readers only (<c>fetch.max.bytes</c>, <c>isolation.level</c>...), applied after <see cref="KafkaSettings"/>.</summary>
+    public Dictionary<string, string> ConsumerSettings { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Whether the producer is idempotent (no duplicates or reordering from its own retries). On by default.</summary>
     public bool EnableIdempotence { get; set; } = true;

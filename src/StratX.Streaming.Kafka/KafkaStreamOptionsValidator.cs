@@ -53,9 +53,12 @@ public sealed class KafkaStreamOptionsValidator(KafkaStreamOptions options, stri
             yield return "CheckpointInterval must be positive.";
         }
 
-        foreach (var key in options.KafkaSettings.Keys.Where(KafkaClientConfigs.ReservedSettings.Contains))
+        foreach (var (name, settings) in new[] { ("KafkaSettings", options.KafkaSettings), ("ProducerSettings", options.ProducerSettings), ("ConsumerSettings", options.ConsumerSettings) })
         {
-            yield return $"KafkaSettings may not set '{key}': the provider sets it itself.";
+            foreach (var key in settings.Keys.Where(KafkaClientConfigs.ReservedSettings.Contains))
+            {
+                yield return $"{name} may not set '{key}': the provider sets it itself.";
+            }
         }
 
         if (string.Equals(options.SaslMechanism, "OAUTHBEARER", StringComparison.OrdinalIgnoreCase)

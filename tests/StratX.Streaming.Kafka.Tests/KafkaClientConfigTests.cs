@@ -93,7 +93,8 @@ public sealed class KafkaClientConfigTests
     public void Extra_librdkafka_settings_pass_through_but_the_delivery_guarantee_settings_are_the_providers()
     {
         var options = new KafkaStreamOptions { BootstrapServers = "broker-1:9092,broker-2:9092", Topic = "laps", ClientId = "pit-wall", ConsumerGroup = "strategy" };
-        options.KafkaSettings["linger.ms"] = "7";
+        options.ProducerSettings["linger.ms"] = "7";
+        options.ConsumerSettings["fetch.wait.max.ms"] = "50";
         options.KafkaSettings["socket.keepalive.enable"] = "true";
         options.KafkaSettings["ssl.ca.location"] = "/etc/ssl/certs/ca-certificates.crt";
 
@@ -104,9 +105,15 @@ public sealed class KafkaClientConfigTests
         Assert.Equal("/etc/ssl/certs/ca-certificates.crt", producer.Get("ssl.ca.location"));
         Assert.Equal("pit-wall-producer", producer.ClientId);
         Assert.Null(producer.Get("security.protocol"));
-        Assert.Equal("strategy", KafkaClientConfigs.ForConsumer(options, "race", 0).GroupId);
+        var consumer = KafkaClientConfigs.ForConsumer(options, "race", 0);
+        Assert.Equal("strategy", consumer.GroupId);
+        Assert.Equal("pit-wall-p0", consumer.ClientId);
+        Assert.Equal("50", consumer.Get("fetch.wait.max.ms"));
+        Assert.Equal("true", consumer.Get("socket.keepalive.enable"));
+        Assert.Null(consumer.Get("linger.ms"));
+        Assert.Null(producer.Get("fetch.wait.max.ms"));
 
-        options.KafkaSettings["acks"] = "1";
+        options.ProducerSettings["acks"] = "1";
         Assert.Throws<ArgumentException>(() => KafkaClientConfigs.ForProducer(options, "race"));
         Assert.Contains(KafkaStreamOptionsValidator.Problems(options), p => p.Contains("'acks'", StringComparison.Ordinal));
     }

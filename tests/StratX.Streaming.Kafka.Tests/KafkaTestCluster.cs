@@ -92,7 +92,7 @@ public sealed class KafkaTestCluster : IAsyncDisposable
         options.Partitions = TestKafka.Partitions;
         options.CheckpointConnectionString = checkpointConnectionString;
         options.CheckpointInterval = TimeSpan.FromMilliseconds(500);
-        options.KafkaSettings["linger.ms"] = "1";
+        options.ProducerSettings["linger.ms"] = "1";
     }
 }
 
