@@ -17,7 +17,8 @@ public interface IRecordingGrain : IGrainWithStringKey
 
 /// <summary>
 /// Implicitly subscribed to every stream of <see cref="KafkaTestCluster.Namespace"/>: records each event it gets, in
-/// arrival order, in <see cref="Deliveries"/> (every silo of an in-process cluster shares it).
+/// arrival order, in <see cref="Deliveries"/> (every silo of an in-process cluster shares it). Streams named
+/// <c>.../slow-N</c> take 5 ms per event.
 /// </summary>
 [ImplicitStreamSubscription(KafkaTestCluster.Namespace)]
 public sealed class RecordingGrain : Grain, IRecordingGrain, IStreamSubscriptionObserver, IAsyncObserver<TestEvent>
@@ -29,11 +30,15 @@ public sealed class RecordingGrain : Grain, IRecordingGrain, IStreamSubscription
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         await handleFactory.Create<TestEvent>().ResumeAsync(this);
 
-    public Task OnNextAsync(TestEvent item, StreamSequenceToken? token = null)
+    public async Task OnNextAsync(TestEvent item, StreamSequenceToken? token = null)
     {
         _count++;
         Deliveries.Record(item, token);
-        return Task.CompletedTask;
+        if (item.Stream.Contains("/slow-", StringComparison.Ordinal))
+        {
+            // A consumer slower than its producer, for the backpressure test.
+            await Task.Delay(5);
+        }
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
