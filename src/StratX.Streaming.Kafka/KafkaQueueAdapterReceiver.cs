@@ -12,6 +12,8 @@ namespace StratX.Streaming.Kafka;
 /// </summary>
 internal sealed partial class KafkaQueueAdapterReceiver : IQueueAdapterReceiver, IDisposable
 {
+    private static readonly TimeSpan RetryStartAfter = TimeSpan.FromSeconds(5);
+
     private readonly string _providerName;
     private readonly KafkaStreamOptions _options;
     private readonly int _partition;
@@ -25,6 +27,7 @@ internal sealed partial class KafkaQueueAdapterReceiver : IQueueAdapterReceiver,
     private DeliveryTracker? _tracker;
     private TimeSpan _initTimeout = TimeSpan.FromSeconds(5);
     private bool _closed;
+    private DateTime _nextStartAttempt;
 
     public KafkaQueueAdapterReceiver(
         string providerName,
@@ -73,13 +76,19 @@ internal sealed partial class KafkaQueueAdapterReceiver : IQueueAdapterReceiver,
 
         if (_consumer is null)
         {
-            // Initialisation failed before (broker or checkpoint store unreachable): try again on each read.
+            // Initialisation failed before (checkpoint store or broker unreachable): try again every few seconds.
+            if (DateTime.UtcNow < _nextStartAttempt)
+            {
+                return [];
+            }
+
             try
             {
                 await StartAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                _nextStartAttempt = DateTime.UtcNow + RetryStartAfter;
                 LogStartFailed(ex, _providerName, _options.Topic, _partition);
                 return [];
             }
@@ -236,7 +245,7 @@ internal sealed partial class KafkaQueueAdapterReceiver : IQueueAdapterReceiver,
     [LoggerMessage(Level = LogLevel.Information, Message = "Reading {Topic} partition {Partition} from {Start}.")]
     private partial void LogStarted(string topic, int partition, string start);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream provider {Provider} could not start reading {Topic} partition {Partition}; it tries again on the next read.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream provider {Provider} could not start reading {Topic} partition {Partition}; it tries again in a few seconds.")]
     private partial void LogStartFailed(Exception exception, string provider, string topic, int partition);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped the record at {Topic} partition {Partition} offset {Offset}: it was not written by the Orleans Kafka stream provider ({Problem}).")]
