@@ -102,8 +102,9 @@ internal sealed partial class KafkaQueueAdapterReceiver : IQueueAdapterReceiver,
             try
             {
                 // A zero timeout only takes what librdkafka has already fetched in the background: the agent's
-                // scheduler thread never blocks, and the agent's timer brings it back.
-                while (batches.Count < limit && _consumer?.Consume(TimeSpan.Zero) is { } record)
+                // scheduler thread never blocks, and the agent's timer brings it back. Skipped records count
+                // towards the limit too, so a run of foreign records cannot hold the agent.
+                for (var taken = 0; taken < limit && _consumer?.Consume(TimeSpan.Zero) is { } record; taken++)
                 {
                     if (record.IsPartitionEOF)
                     {
