@@ -20,7 +20,8 @@ internal sealed partial class KafkaEventProducer : IDisposable
     private readonly Lock _gate = new();
     private readonly Queue<PendingWrite> _backlog = new();
     private readonly CancellationTokenSource _disposed = new();
-    private bool _draining;
+    private readonly SemaphoreSlim _roomFreed = new(0);
+    private volatile bool _draining;
 
     public KafkaEventProducer(IProducer<byte[], byte[]> producer, string topic, ILogger logger)
     {
@@ -33,7 +34,7 @@ internal sealed partial class KafkaEventProducer : IDisposable
     public Task ProduceAsync(int partition, Message<byte[], byte[]> message)
     {
         ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
-        var write = new PendingWrite(new TopicPartition(_topic, new Partition(partition)), message);
+        var write = new PendingWrite(new TopicPartition(_topic, new Partition(partition)), message, OnAcknowledged);
         lock (_gate)
         {
             if (_backlog.Count == 0 && TryProduce(write))
@@ -100,9 +101,17 @@ internal sealed partial class KafkaEventProducer : IDisposable
         }
     }
 
+    /// <summary>A delivery report frees room in librdkafka's queue: wake the backlog if it is waiting.</summary>
+    private void OnAcknowledged()
+    {
+        if (_draining && _roomFreed.CurrentCount == 0)
+        {
+            _roomFreed.Release();
+        }
+    }
+
     private async Task DrainAsync()
     {
-        var wait = TimeSpan.FromMilliseconds(1);
         while (true)
         {
             lock (_gate)
@@ -121,7 +130,8 @@ internal sealed partial class KafkaEventProducer : IDisposable
 
             try
             {
-                await Task.Delay(wait, _disposed.Token).ConfigureAwait(false);
+                // Woken by the next delivery report, or after a short wait at the latest.
+                await _roomFreed.WaitAsync(MaxBacklogWait, _disposed.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -132,8 +142,6 @@ internal sealed partial class KafkaEventProducer : IDisposable
 
                 return;
             }
-
-            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, MaxBacklogWait.Ticks));
         }
     }
 
@@ -143,7 +151,7 @@ internal sealed partial class KafkaEventProducer : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "The Kafka producer could not flush its queue while stopping.")]
     private partial void LogFlushFailed(Exception exception);
 
-    private sealed class PendingWrite(TopicPartition partition, Message<byte[], byte[]> message)
+    private sealed class PendingWrite(TopicPartition partition, Message<byte[], byte[]> message, Action acknowledged)
     {
         private readonly TaskCompletionSource _acknowledged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -155,6 +163,7 @@ internal sealed partial class KafkaEventProducer : IDisposable
 
         public void OnDelivered(DeliveryReport<byte[], byte[]> report)
         {
+            acknowledged();
             if (report.Error.IsError)
             {
                 _acknowledged.TrySetException(new ProduceException<byte[], byte[]>(report.Error, report));
