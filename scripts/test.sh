@@ -55,9 +55,10 @@ trap stop_pg EXIT
 PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 55432)
 "${RUN[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$PG_USER" --auth=trust -E UTF8 >/dev/null
 "${RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w \
-  -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+  -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400" start >/dev/null
 "${RUN[@]}" "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" stratx_test
-export STRATX_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=$PG_USER;Database=stratx_test"
+export STRATX_PG="Host=127.0.0.1;Port=$PG_PORT;Username=$PG_USER;Database=stratx_test"
+export STRATX_TEST_POSTGRES="$STRATX_PG"
 say "PostgreSQL on 127.0.0.1:$PG_PORT (throwaway, removed on exit)"
 
 # --- build, style, tests ------------------------------------------------------------------------

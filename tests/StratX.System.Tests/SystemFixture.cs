@@ -6,6 +6,7 @@ using Npgsql;
 using StratX.Grains.Hosting;
 using StratX.Server;
 using StratX.Streaming.Kafka;
+using StratX.Streaming.Kafka.Checkpoints;
 
 namespace StratX.System.Tests;
 
@@ -68,7 +69,7 @@ public sealed class SystemFixture : IAsyncLifetime
         }
 
         builder.Database = database;
-        await ClusterDatabase.InitializeAsync(builder.ConnectionString, KafkaCheckpointSchema.Scripts);
+        await ClusterDatabase.InitializeAsync(builder.ConnectionString, [("orleans_stream_checkpoints.sql", KafkaCheckpointSchema.Script)]);
         var topic = $"{id}-events";
         _kafka!.CreateTopic(topic, Partitions);
         return new ClusterSettings(id, builder.ConnectionString, KafkaBootstrap, topic, Partitions);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using StratX.Grains.Hosting;
 using StratX.Streaming.Kafka;
+using StratX.Streaming.Kafka.Checkpoints;
 
 namespace StratX.Cli.Commands;
 
@@ -44,7 +45,7 @@ internal static class ClusterCommands
 
         try
         {
-            var results = await ClusterDatabase.InitializeAsync(connection, KafkaCheckpointSchema.Scripts, cancellationToken);
+            var results = await ClusterDatabase.InitializeAsync(connection, [("orleans_stream_checkpoints.sql", KafkaCheckpointSchema.Script)], cancellationToken);
             foreach (var result in results)
             {
                 Console.WriteLine($"{result.Name}: {Describe(result.Outcome)}");

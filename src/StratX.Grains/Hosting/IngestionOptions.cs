@@ -13,6 +13,14 @@ public sealed class IngestionOptions
     /// </summary>
     public int MaxInFlight { get; set; } = 8;
 
+    /// <summary>
+    /// Issue a replay's stream writes without waiting for each to complete (the in-flight window still bounds
+    /// them). Only for a provider that keeps writes in call order: on in cluster mode (the Kafka provider,
+    /// where a write completes when the brokers have it), off embedded (a memory-stream write is a grain call,
+    /// and two calls in flight are not ordered).
+    /// </summary>
+    public bool PipelinedWrites { get; set; }
+
     /// <summary>Telemetry samples per batch at most.</summary>
     public int MaxBatchSamples { get; set; } = 256;
 

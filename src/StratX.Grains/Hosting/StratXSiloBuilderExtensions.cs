@@ -42,7 +42,15 @@ public static class StratXSiloBuilderExtensions
         var ingestion = silo.Services.AddOptions<IngestionOptions>();
         if (mode == StratXMode.Cluster)
         {
-            ingestion.Configure(o => o.TelemetryBatchesPerWrite = 1);
+            ingestion.Configure(o =>
+            {
+                o.TelemetryBatchesPerWrite = 1;
+                o.PipelinedWrites = true;
+
+                // A durable hop (write acknowledged by the brokers, read back by the partition's agent) takes
+                // longer than a memory-stream hop, so more items are kept in flight to hold the throughput.
+                o.MaxInFlight = 32;
+            });
         }
 
         if (configuration is not null)

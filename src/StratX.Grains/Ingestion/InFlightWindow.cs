@@ -29,6 +29,9 @@ public sealed class InFlightWindow(int capacity)
 
     public long Acknowledged { get; private set; }
 
+    /// <summary>Items that may be in flight at once.</summary>
+    public int Capacity => capacity;
+
     /// <summary>Waits for room, then records the item as in flight.</summary>
     public async ValueTask EnterAsync(EventChannel channel, CarId? car, long sequence, CancellationToken cancellationToken)
     {

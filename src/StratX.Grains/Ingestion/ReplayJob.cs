@@ -93,7 +93,7 @@ internal sealed partial class ReplayJob
         {
             var location = _request.Recording;
             var recording = RaceRecordings.Open(location.Format, location.Path, location.Round, _rejections, _request.IncludeTelemetry);
-            _sink = new StreamReplaySink(_events, _request.Session, _window, _time);
+            _sink = new StreamReplaySink(_events, _request.Session, _window, _time, _options.PipelinedWrites);
             _state = IngestionState.Running;
             if (_request.ResumeAfter is null)
             {
@@ -121,6 +121,7 @@ internal sealed partial class ReplayJob
                 },
                 _time,
                 _cancel.Token);
+            await _sink.FlushAsync();
             Interlocked.Exchange(ref _skipped, stats.Skipped);
 
             _state = IngestionState.Draining;

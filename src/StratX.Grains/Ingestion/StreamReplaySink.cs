@@ -11,8 +11,15 @@ namespace StratX.Grains.Ingestion;
 /// item is stamped with the moment it is admitted into the pipeline (<see cref="RaceEvent.IngestedAtTicks"/>):
 /// latency downstream is measured from there, not from when a full-speed reader happened to read it.
 /// </summary>
-internal sealed class StreamReplaySink(IStreamProvider events, SessionKey session, InFlightWindow window, TimeProvider time) : IReplaySink
+/// <remarks>
+/// With <paramref name="pipelined"/> (a provider that hands writes to its log in call order, and completes
+/// each once the log has it: the Kafka provider) the sink does not wait for one write to complete before it
+/// issues the next; the in-flight window still bounds how many are outstanding, and <see cref="FlushAsync"/>
+/// waits for the rest. Otherwise each write completes before the next is issued.
+/// </remarks>
+internal sealed class StreamReplaySink(IStreamProvider events, SessionKey session, InFlightWindow window, TimeProvider time, bool pipelined = false) : IReplaySink
 {
+    private readonly Queue<Task> _writes = new();
     private readonly Dictionary<CarId, IAsyncStream<CarEvent>> _timing = [];
     private readonly Dictionary<CarId, IAsyncStream<TelemetryBatch>> _telemetry = [];
     private readonly IAsyncStream<SessionEvent> _raceControl = RaceStreams.RaceControl(events, session);
@@ -28,7 +35,7 @@ internal sealed class StreamReplaySink(IStreamProvider events, SessionKey sessio
     public async ValueTask PublishSessionEventAsync(SessionEvent sessionEvent, CancellationToken cancellationToken)
     {
         await window.EnterAsync(EventChannel.RaceControl, null, sessionEvent.Sequence, cancellationToken);
-        await _raceControl.OnNextAsync(sessionEvent with { IngestedAtTicks = Now });
+        await Write(_raceControl.OnNextAsync(sessionEvent with { IngestedAtTicks = Now }));
         Events++;
     }
 
@@ -41,7 +48,7 @@ internal sealed class StreamReplaySink(IStreamProvider events, SessionKey sessio
         }
 
         await window.EnterAsync(EventChannel.Timing, timingEvent.Car, timingEvent.Sequence, cancellationToken);
-        await stream.OnNextAsync(timingEvent with { IngestedAtTicks = Now });
+        await Write(stream.OnNextAsync(timingEvent with { IngestedAtTicks = Now }));
         Events++;
     }
 
@@ -54,9 +61,33 @@ internal sealed class StreamReplaySink(IStreamProvider events, SessionKey sessio
         }
 
         await window.EnterAsync(EventChannel.Telemetry, batch.Car, batch.Sequence, cancellationToken);
-        await stream.OnNextAsync(batch with { IngestedAtTicks = Now });
+        await Write(stream.OnNextAsync(batch with { IngestedAtTicks = Now }));
         TelemetryBatches++;
         TelemetrySamples += batch.Samples.Length;
+    }
+
+    /// <summary>Waits until every write issued so far has completed (a failed write throws here).</summary>
+    public async Task FlushAsync()
+    {
+        while (_writes.TryDequeue(out var write))
+        {
+            await write;
+        }
+    }
+
+    private async ValueTask Write(Task write)
+    {
+        if (!pipelined)
+        {
+            await write;
+            return;
+        }
+
+        _writes.Enqueue(write);
+        while (_writes.TryPeek(out var oldest) && (oldest.IsCompleted || _writes.Count > window.Capacity))
+        {
+            await _writes.Dequeue();
+        }
     }
 
     private long Now => time.GetUtcNow().UtcTicks;
