@@ -549,3 +549,171 @@ public static class RealTelemetry
         return Encoding.UTF8.GetBytes(json.Append("]}").ToString());
     }
 }
+
+/// <summary>
+/// The source's retry path, outside a silo: a car grain that fails twice (as a storage outage would) on a real
+/// message of Hamilton's lap 20 in the mock cluster. The message is tried until it is applied, and the one
+/// behind it in the partition waits for it.
+/// </summary>
+public sealed class TeamTelemetrySourceRetryTests
+{
+    [Fact]
+    public async Task A_message_whose_grain_call_fails_is_tried_again_and_the_messages_behind_it_wait()
+    {
+        using var kafka = KafkaMockCluster.Start(1);
+        kafka.CreateTopic("retry.telemetry", 1);
+        kafka.CreateTopic("retry.dead-letter", 1);
+        var car = TeamTelemetryCluster.Session.Car(new CarId("44"));
+        var lap = RealTelemetry.Laps(44, 20)[0];
+        var c = RealTelemetry.Car(44).Where(r => r.At >= lap.Start && r.At <= lap.End).Chunk(100).Take(3).ToList();
+        var grain = new FlakyTeamTelemetry(failuresOnSeq2: 2);
+        var grains = FakeGrainFactory.Create(car, grain);
+        var options = Microsoft.Extensions.Options.Options.Create(new TeamTelemetryOptions
+        {
+            Enabled = true,
+            BootstrapServers = kafka.BootstrapServers,
+            Topic = "retry.telemetry",
+            DeadLetterTopic = "retry.dead-letter",
+            ConsumerGroup = "retry-test",
+            RetryDelay = TimeSpan.FromMilliseconds(50),
+            CommitInterval = TimeSpan.FromMilliseconds(100),
+            ConsumerSettings = { ["heartbeat.interval.ms"] = "500", ["session.timeout.ms"] = "6000" },
+        });
+        using var source = new TeamTelemetrySource(
+            options,
+            grains,
+            new SessionRosters(grains, TimeProvider.System, options),
+            TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<TeamTelemetrySource>.Instance);
+        source.Participate(new ActiveSilo());
+        await source.StartAsync(TestContext.Current.CancellationToken);
+
+        using (var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build())
+        {
+            for (var i = 0; i < c.Count; i++)
+            {
+                await producer.ProduceAsync("retry.telemetry", new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(car.ToString()), Value = RealTelemetry.Json(car, i + 1, c[i]) }, TestContext.Current.CancellationToken);
+            }
+        }
+
+        var waited = Stopwatch.StartNew();
+        while (source.GetStatus().Accepted < 3)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), JsonSerializer.Serialize(source.GetStatus()));
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        await source.StopAsync(TestContext.Current.CancellationToken);
+        Assert.Equal([1L, 2L, 2L, 2L, 3L], grain.Calls);
+        Assert.Equal(c.Sum(x => x.Length), grain.Applied.Sum(m => m.Samples.Length));
+        var status = source.GetStatus();
+        Assert.Equal((3L, 2L, 0L, false), (status.Accepted, status.Retries, status.DeadLettered, status.Running));
+        Assert.Equal("storage down", status.LastError);
+    }
+
+    /// <summary>A car's team telemetry that throws on the first attempts at seq 2.</summary>
+    private sealed class FlakyTeamTelemetry(int failuresOnSeq2) : ITeamTelemetryGrain
+    {
+        private int _failures = failuresOnSeq2;
+
+        public List<long> Calls { get; } = [];
+
+        public List<TeamTelemetryMessage> Applied { get; } = [];
+
+        public ValueTask<TeamTelemetryResult> Apply(TeamTelemetryMessage message)
+        {
+            Calls.Add(message.Seq);
+            if (message.Seq == 2 && _failures-- > 0)
+            {
+                throw new InvalidOperationException("storage down");
+            }
+
+            Applied.Add(message);
+            return ValueTask.FromResult(new TeamTelemetryResult { LastSeq = message.Seq, SamplesPublished = Applied.Sum(m => m.Samples.Length) });
+        }
+
+        public ValueTask<TeamTelemetryCarStatus> GetStatus() => throw new NotSupportedException();
+    }
+
+    /// <summary>Answers GetGrain with the session (which has the car) and the flaky team telemetry grain.</summary>
+    private class FakeGrainFactory : System.Reflection.DispatchProxy
+    {
+        private CarKey _car;
+        private ITeamTelemetryGrain _team = null!;
+
+        public static IGrainFactory Create(CarKey car, ITeamTelemetryGrain team)
+        {
+            var proxy = Create<IGrainFactory, FakeGrainFactory>();
+            var fake = (FakeGrainFactory)(object)proxy;
+            fake._car = car;
+            fake._team = team;
+            return proxy;
+        }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+        {
+            var type = targetMethod is { Name: "GetGrain", IsGenericMethod: true } ? targetMethod.GetGenericArguments()[0] : null;
+            if (type == typeof(ITeamTelemetryGrain) && Equals(args?[0], _car.ToString()))
+            {
+                return _team;
+            }
+
+            if (type == typeof(ISessionGrain) && Equals(args?[0], _car.Session.ToString()))
+            {
+                return FakeSession.Create(_car);
+            }
+
+            throw new NotSupportedException($"{targetMethod?.Name} {type?.Name} {args?.FirstOrDefault()}");
+        }
+    }
+
+    /// <summary>A session that exists and has the one car.</summary>
+    private class FakeSession : System.Reflection.DispatchProxy
+    {
+        private CarKey _car;
+
+        public static ISessionGrain Create(CarKey car)
+        {
+            var proxy = Create<ISessionGrain, FakeSession>();
+            ((FakeSession)(object)proxy)._car = car;
+            return proxy;
+        }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args) => targetMethod?.Name switch
+        {
+            nameof(ISessionGrain.GetSummary) => ValueTask.FromResult<Views.SessionSummary?>(new Views.SessionSummary
+            {
+                Session = _car.Session,
+                Phase = Views.SessionPhase.Running,
+                LeaderLap = 20,
+                TrackStatus = Domain.Racing.TrackStatus.Green,
+                TrackStatusHistory = [],
+                PitStops = [],
+                RaceControl = [],
+                CreatedAt = DateTimeOffset.UnixEpoch,
+            }),
+            nameof(ISessionGrain.GetClassification) => ValueTask.FromResult(new Views.Classification
+            {
+                Session = _car.Session,
+                LeaderLap = 20,
+                Phase = Views.SessionPhase.Running,
+                Rows = [new Views.ClassificationRow { Position = 1, Car = _car.Car, DriverCode = "HAM", Laps = 19 }],
+            }),
+            _ => throw new NotSupportedException(targetMethod?.Name),
+        };
+    }
+
+    /// <summary>A silo lifecycle that is already active.</summary>
+    private sealed class ActiveSilo : ISiloLifecycle
+    {
+        public int HighestCompletedStage => ServiceLifecycleStage.Active;
+
+        public int LowestStoppedStage => int.MaxValue;
+
+        public IDisposable Subscribe(string observerName, int stage, ILifecycleObserver observer)
+        {
+            observer.OnStart(CancellationToken.None).GetAwaiter().GetResult();
+            return new CancellationTokenSource();
+        }
+    }
+}
