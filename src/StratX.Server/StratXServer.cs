@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 using StratX.Grains.Hosting;
+using StratX.Grains.TeamTelemetry;
 using StratX.Server.Api;
 using StratX.Server.Demo;
 using StratX.Server.Hubs;
@@ -21,7 +22,8 @@ public static class StratXServer
 
         builder.UseOrleans(silo => silo
             .UseStratXClustering(config)
-            .AddStratX(config));
+            .AddStratX(config)
+            .AddStratXTeamTelemetry(config));
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ITenantAccessor, DemoTenantAccessor>();

@@ -6,21 +6,24 @@ using StratX.Grains.Ingestion;
 namespace StratX.Grains.Tests;
 
 /// <summary>Two silos in this process, configured like the embedded server (memory storage and streams).</summary>
-public sealed class TwoSiloCluster : IAsyncLifetime
+public class TwoSiloCluster : IAsyncLifetime
 {
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.Client;
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) => silo.AddStratX());
+        builder.ConfigureSilo((_, silo) => ConfigureSilo(silo));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
 
-    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+    public virtual async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>Each silo's configuration; fixtures that add to the embedded one call this first.</summary>
+    protected virtual void ConfigureSilo(ISiloBuilder silo) => silo.AddStratX();
 
     /// <summary>Replays a recording into a session as fast as possible and waits until every published item is applied.</summary>
     public async Task<IngestionStatus> ReplayAsync(SessionKey session, RecordingLocation recording, bool includeTelemetry = true)

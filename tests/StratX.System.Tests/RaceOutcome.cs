@@ -44,7 +44,7 @@ public sealed record RaceOutcome(
         {
             if (expected.Laps.GetValueOrDefault(car) != Laps.GetValueOrDefault(car))
             {
-                differences.Add($"car {car}: laps differ ({Count(Laps.GetValueOrDefault(car))} vs {Count(expected.Laps.GetValueOrDefault(car))} expected)");
+                differences.Add($"car {car}: laps differ ({Count(Laps.GetValueOrDefault(car))} vs {Count(expected.Laps.GetValueOrDefault(car))} expected){FirstDifference(Laps.GetValueOrDefault(car), expected.Laps.GetValueOrDefault(car))}");
             }
 
             if (expected.Stints.GetValueOrDefault(car) != Stints.GetValueOrDefault(car))
@@ -64,6 +64,22 @@ public sealed record RaceOutcome(
         }
 
         return differences;
+    }
+
+    /// <summary>The first element that differs, as both sides have it.</summary>
+    private static string FirstDifference(string? actual, string? expected)
+    {
+        var a = actual is null ? [] : JsonNode.Parse(actual)!.AsArray();
+        var e = expected is null ? [] : JsonNode.Parse(expected)!.AsArray();
+        for (var i = 0; i < Math.Min(a.Count, e.Count); i++)
+        {
+            if (a[i]!.ToJsonString() != e[i]!.ToJsonString())
+            {
+                return $": first at index {i}: {a[i]!.ToJsonString()} vs expected {e[i]!.ToJsonString()}";
+            }
+        }
+
+        return "";
     }
 
     private static int Count(string? json) => json is null ? 0 : JsonNode.Parse(json)!.AsArray().Count;
