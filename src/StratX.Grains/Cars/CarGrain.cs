@@ -115,7 +115,30 @@ public sealed partial class CarGrain(
             ? handleFactory.Create<TelemetryBatch>().ResumeAsync(this)
             : handleFactory.Create<CarEvent>().ResumeAsync(this);
 
-    public async Task OnNextAsync(CarEvent item, StreamSequenceToken? token = null)
+    public Task OnNextAsync(CarEvent item, StreamSequenceToken? token = null) => ApplyOrReload(ApplyTiming(item));
+
+    public Task OnNextAsync(TelemetryBatch item, StreamSequenceToken? token = null) => ApplyOrReload(ApplyTelemetry(item));
+
+    /// <summary>
+    /// An event that fails half-way (its session or stint is on a silo that just died) may have changed this
+    /// activation's memory without being written. The activation then goes away, so the redelivery is applied
+    /// to the state as written, never on top of half an application.
+    /// </summary>
+    private async Task ApplyOrReload(Task application)
+    {
+        try
+        {
+            await application;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogApplyFailed(e, _key);
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private async Task ApplyTiming(CarEvent item)
     {
         if (item.Sequence <= State.LastTimingSequence)
         {
@@ -153,7 +176,7 @@ public sealed partial class CarGrain(
         await ReportApplied(EventChannel.Timing, item.Sequence);
     }
 
-    public async Task OnNextAsync(TelemetryBatch item, StreamSequenceToken? token = null)
+    private async Task ApplyTelemetry(TelemetryBatch item)
     {
         var firstNew = (int)Math.Max(0, State.LastTelemetrySequence - (item.Sequence - item.Samples.Length));
         if (firstNew >= item.Samples.Length)
@@ -371,6 +394,9 @@ public sealed partial class CarGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Car}: could not write {Batches} telemetry batches; will retry")]
     private partial void LogTelemetryWriteFailed(Exception error, CarKey car, int batches);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Car}: an event failed half-way; the car reloads its written state before the event is delivered again")]
+    private partial void LogApplyFailed(Exception error, CarKey car);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Car}: stream subscription failed")]
     private partial void LogStreamError(Exception error, CarKey car);

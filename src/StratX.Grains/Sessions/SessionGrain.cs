@@ -64,6 +64,21 @@ public sealed partial class SessionGrain(
 
     public async Task OnNextAsync(SessionEvent item, StreamSequenceToken? token = null)
     {
+        try
+        {
+            await ApplyRaceControl(item);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Half an application may be in memory only: the redelivery applies to the written state.
+            LogApplyFailed(e, _key);
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private async Task ApplyRaceControl(SessionEvent item)
+    {
         if (item.Sequence > State.LastRaceControlSequence)
         {
             var update = Apply(item);
@@ -423,6 +438,9 @@ public sealed partial class SessionGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Session}: race-control subscription failed")]
     private partial void LogStreamError(Exception error, SessionKey session);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Session}: a race-control event failed half-way; the session reloads its written state before it is delivered again")]
+    private partial void LogApplyFailed(Exception error, SessionKey session);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Session}: ignoring a session event of unknown type {Type}")]
     private partial void LogUnknownEvent(SessionKey session, string type);
