@@ -53,8 +53,9 @@ public sealed class FailoverTests(SystemFixture fixture, ITestOutputHelper outpu
             await using var watcher = await Watcher.ConnectAsync(survivor, session);
 
             var lapAtKill = await SystemFixture.LeaderLapAsync(survivor, session);
-            watcher.Mark();
+            // The clock starts once the process is gone: whatever is ingested after that came from a survivor.
             target.Kill();
+            watcher.Mark();
             var recovery = await watcher.FlowingAgainAsync(TimeSpan.FromSeconds(90));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"killed {target.Name} ({victim}; replay on {replaySilo}, session on {sessionSilo}) at leader lap {lapAtKill}: updates flowing again after {recovery.TotalSeconds:0.0} s"));
