@@ -72,7 +72,7 @@ public class ReplayPumpTests(BahrainRecording bahrain) : IClassFixture<BahrainRe
         var items = FirstMinutes(3);
         var car1 = CarId.FromNumber(1);
         var lastTiming = items.Select(i => i.Event).OfType<CarEvent>().Where(e => e.Car == car1).Max(e => e.Sequence);
-        var checkpoint = new ReplayCheckpoint
+        var checkpoint = new ReplayPosition
         {
             RaceControl = 1,
             Timing = new Dictionary<CarId, long> { [car1] = lastTiming - 1 },

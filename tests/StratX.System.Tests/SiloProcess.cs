@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using StratX.Tests;
@@ -52,8 +50,8 @@ public sealed partial class SiloProcess : IAsyncDisposable
 
     public static SiloProcess Start(string name, ClusterSettings cluster, int? siloPort = null, int? httpPort = null)
     {
-        var http = httpPort ?? FreePort();
-        var silo = siloPort ?? FreePort();
+        var http = httpPort ?? FreePorts.Next();
+        var silo = siloPort ?? FreePorts.Next();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -72,7 +70,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
             ["Orleans__ClusterId"] = cluster.ClusterId,
             ["Orleans__ServiceId"] = cluster.ClusterId,
             ["Orleans__SiloPort"] = silo.ToString(CultureInfo.InvariantCulture),
-            ["Orleans__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Orleans__GatewayPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
             ["Orleans__AdvertisedIP"] = "127.0.0.1",
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{http}",
             ["StratX__DataDir"] = RepoPaths.Data,
@@ -182,12 +180,6 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [LibraryImport("libc", EntryPoint = "kill")]
     private static partial int SendSignal(int pid, int signal);

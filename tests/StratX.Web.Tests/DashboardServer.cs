@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Playwright;
@@ -19,9 +18,9 @@ public sealed class DashboardServer : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    private readonly int _port = FreePort();
-    private readonly int _siloPort = FreePort();
-    private readonly int _gatewayPort = FreePort();
+    private readonly int _port = FreePorts.Next();
+    private readonly int _siloPort = FreePorts.Next();
+    private readonly int _gatewayPort = FreePorts.Next();
     private WebApplication? _app;
     private IPlaywright? _playwright;
 
@@ -137,10 +136,4 @@ public sealed class DashboardServer : IAsyncLifetime
         return options;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

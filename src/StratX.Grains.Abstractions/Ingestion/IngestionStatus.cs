@@ -1,3 +1,5 @@
+using StratX.Domain.Events;
+
 namespace StratX.Grains.Ingestion;
 
 /// <summary>How a session's ingestion is going: what was published, what the grains have applied, what was rejected.</summary>

@@ -1,3 +1,4 @@
+using StratX.Domain.Events;
 using StratX.Domain.Identity;
 using StratX.Domain.Recordings;
 

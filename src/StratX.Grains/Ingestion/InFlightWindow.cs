@@ -1,3 +1,4 @@
+using StratX.Domain.Events;
 using StratX.Domain.Identity;
 
 namespace StratX.Grains.Ingestion;

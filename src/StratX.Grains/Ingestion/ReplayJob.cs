@@ -115,9 +115,7 @@ internal sealed partial class ReplayJob
                     PaceFromLap = _request.PaceFromLap,
                     MaxBatchSamples = _options.MaxBatchSamples,
                     FlushInterval = _options.TelemetryFlushInterval,
-                    ResumeAfter = _request.ResumeAfter is { } resume
-                        ? new ReplayCheckpoint { RaceControl = resume.RaceControl, Timing = resume.Timing, Telemetry = resume.Telemetry }
-                        : null,
+                    ResumeAfter = _request.ResumeAfter,
                 },
                 _time,
                 _cancel.Token);

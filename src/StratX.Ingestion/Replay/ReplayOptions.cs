@@ -1,4 +1,4 @@
-using StratX.Domain.Identity;
+using StratX.Domain.Events;
 
 namespace StratX.Ingestion.Replay;
 
@@ -16,23 +16,13 @@ public sealed record ReplayOptions
     public DateTimeOffset? StartAt { get; init; }
 
     /// <summary>Skip what a previous run already delivered.</summary>
-    public ReplayCheckpoint? ResumeAfter { get; init; }
+    public ReplayPosition? ResumeAfter { get; init; }
 
     /// <summary>Telemetry samples per batch at most.</summary>
     public int MaxBatchSamples { get; init; } = 256;
 
     /// <summary>How long (wall time) a sample may wait for its batch to fill.</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
-}
-
-/// <summary>The last sequence number delivered on each stream of a session.</summary>
-public sealed record ReplayCheckpoint
-{
-    public long RaceControl { get; init; }
-
-    public IReadOnlyDictionary<CarId, long> Timing { get; init; } = new Dictionary<CarId, long>();
-
-    public IReadOnlyDictionary<CarId, long> Telemetry { get; init; } = new Dictionary<CarId, long>();
 }
 
 /// <param name="Events">Events published (laps, stints, stops, session events).</param>

@@ -1,11 +1,12 @@
+using Orleans;
 using StratX.Domain.Identity;
 
-namespace StratX.Grains.Ingestion;
+namespace StratX.Domain.Events;
 
 /// <summary>
-/// How far the grains have applied a replay: the last sequence number applied on each of the session's
-/// streams. A replay resumed from here republishes nothing the grains do not already hold, except what they
-/// applied after it was taken (which they skip by sequence number).
+/// A position in a session's streams: the last sequence number on each (race control, and per car timing
+/// and telemetry). A replay resumed after it skips everything up to it; one taken from what the grains
+/// applied republishes only what they applied after it was taken, which they skip by sequence number.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ReplayPosition
