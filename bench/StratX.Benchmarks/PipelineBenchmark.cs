@@ -43,7 +43,9 @@ internal static class PipelineBenchmark
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         StratXServer.ConfigureJson(json);
 
-        Console.WriteLine($"StratX pipeline benchmark: 2023 Bahrain GP, all car telemetry, full speed; {Environment.ProcessorCount} cores, {RuntimeInfo()} {string.Join(' ', serverSettings)}");
+        var path = serverSettings.Contains("Cluster") ? "durable path (cluster mode: PostgreSQL + Kafka)" : "embedded";
+        var shown = serverSettings.Where((s, i) => i == 0 || serverSettings[i - 1] != "--ConnectionStrings:StratX");
+        Console.WriteLine($"StratX pipeline benchmark, {path}: 2023 Bahrain GP, all car telemetry, full speed; {Environment.ProcessorCount} cores, {RuntimeInfo()} {string.Join(' ', shown)}");
         var results = new List<RunResult>();
         for (var run = 1 - warmups; run <= runs; run++)
         {
@@ -58,6 +60,7 @@ internal static class PipelineBenchmark
         var median = results.OrderBy(r => r.EventsPerSecond).ElementAt(results.Count / 2);
         Console.WriteLine($"median   {median}");
         await app.StopAsync();
+        await app.DisposeAsync();
         return 0;
     }
 

@@ -3,6 +3,9 @@ using StratX.Benchmarks;
 // dotnet run -c Release --project bench/StratX.Benchmarks -- [--runs N] [--warmups N] [--StratX:Section:Key value ...]
 //   the spine: a full-speed replay through the embedded server to a SignalR client.
 //   Settings in the StratX: namespace go to the server under test (e.g. --StratX:Ingestion:MaxInFlight 64).
+// dotnet run -c Release --project bench/StratX.Benchmarks -- cluster [--runs N] [--warmups N] [--pg CONNECTION] [--StratX:Section:Key value ...]
+//   the same through the durable path: the server as a one-silo cluster on PostgreSQL (--pg, default $STRATX_PG)
+//   with race events on the Kafka stream provider (librdkafka's mock cluster, 3 brokers, in this process).
 // dotnet run -c Release --project bench/StratX.Benchmarks -- montecarlo [--races N] [--repeats N] [--json]
 //   full-race Monte Carlo simulations from the 2023 Bahrain grid.
 // dotnet run -c Release --project bench/StratX.Benchmarks -- scoring [--races N] [--models DIR] [--json]
@@ -48,4 +51,17 @@ if (args.FirstOrDefault() == "strategy")
 var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).DefaultIfEmpty(5).First();
 var warmups = args.SkipWhile(a => a != "--warmups").Skip(1).Select(int.Parse).DefaultIfEmpty(2).First();
 var serverSettings = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--StratX:", StringComparison.Ordinal)).SelectMany(x => new[] { x.a, args[x.i + 1] }).ToArray();
+if (args.FirstOrDefault() == "cluster")
+{
+    var postgres = args.SkipWhile(a => a != "--pg").Skip(1).DefaultIfEmpty(Environment.GetEnvironmentVariable("STRATX_PG")).First();
+    if (string.IsNullOrEmpty(postgres))
+    {
+        Console.Error.WriteLine("cluster: give --pg \"Host=...;Username=...;Database=...\" or set STRATX_PG (a PostgreSQL where a database may be created).");
+        return 2;
+    }
+
+    using var durable = await DurablePath.CreateAsync(postgres);
+    return await PipelineBenchmark.RunAsync(warmups, runs, [.. durable.Settings, .. serverSettings]);
+}
+
 return await PipelineBenchmark.RunAsync(warmups, runs, serverSettings);
