@@ -23,7 +23,8 @@ internal static class Stratx
         var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(5));
+        // A guard against a hung process, not a speed check: training under a loaded CI machine takes minutes.
+        timeout.CancelAfter(TimeSpan.FromMinutes(10));
         try
         {
             await process.WaitForExitAsync(timeout.Token);

@@ -12,17 +12,20 @@ internal static class HazardTask
 {
     public const string Task = HazardModel.Task;
 
-    public static void Train(string output, IReadOnlyList<ModelCommands.SeasonSet> sets, string? historyFolder, List<TrainingFile> trainedOn)
+    /// <summary>The neutralisation history read from <see cref="Folder"/>, up to the last training season.</summary>
+    public sealed record History(string Folder, List<PastRace> Races);
+
+    public static void Train(string output, IReadOnlyList<ModelCommands.SeasonSet> sets, History? read, List<TrainingFile> trainedOn)
     {
-        if (historyFolder is null)
+        if (read is null)
         {
-            Console.Error.WriteLine($"{Task}: no history folder (races.csv, results.csv, safety_cars.csv…) beside the data: not trained.");
+            Console.Error.WriteLine($"{Task}: no history folder (races.csv, results.csv, safety_cars.csv…) beside the data, or no race season: not trained.");
             return;
         }
 
+        var (historyFolder, history) = read;
         var races = sets.Where(s => s.IsRace).ToList();
         var seasons = races.Select(s => s.Season).Order().ToList();
-        var history = ReadHistory(historyFolder, seasons[^1]);
         var examples = races.ToDictionary(s => s.Season, s => Examples(s, HazardPriors.Fit(history, s.Season - 1)));
         var metrics = new Dictionary<string, double>();
         if (seasons.Count > 1)
@@ -89,6 +92,16 @@ internal static class HazardTask
     private static List<HazardExample> Examples(ModelCommands.SeasonSet set, HazardPriors priors) =>
         [.. set.Races.SelectMany(r => HazardDataset.FromRace(r.Circuit, r.Laps, r.Statuses, r.TotalLaps, priors))];
 
-    private static List<PastRace> ReadHistory(string folder, int lastSeason) =>
-        [.. RaceNeutralisationHistory.Read(folder, HazardPriors.FirstSeason, lastSeason).Select(r => new PastRace(r.Season, r.Circuit, r.Laps, r.Starts))];
+    /// <summary>Reads the history the hazard model trains on; null without a history folder or a race season. Throws InvalidDataException on a bad row.</summary>
+    public static History? ReadHistory(string? folder, IReadOnlyList<ModelCommands.SeasonSet> sets)
+    {
+        var races = sets.Where(s => s.IsRace).ToList();
+        if (folder is null || races.Count == 0)
+        {
+            return null;
+        }
+
+        var lastSeason = races.Max(s => s.Season);
+        return new History(folder, [.. RaceNeutralisationHistory.Read(folder, HazardPriors.FirstSeason, lastSeason).Select(r => new PastRace(r.Season, r.Circuit, r.Laps, r.Starts))]);
+    }
 }

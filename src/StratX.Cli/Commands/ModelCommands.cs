@@ -51,6 +51,18 @@ internal static class ModelCommands
         var trained = sets.Select(s => s.Season).Order().ToList();
         var trainedOn = files.Select(TrainingFile.Of).ToList();
 
+        // Every input is read before the first model is fitted: a bad history row stops the command in seconds, not after minutes of training.
+        HazardTask.History? history;
+        try
+        {
+            history = HazardTask.ReadHistory(HistoryLocator.FindFor(data), sets);
+        }
+        catch (InvalidDataException e)
+        {
+            Console.Error.WriteLine($"stratx train: {e.Message}");
+            return 2;
+        }
+
         // Honest numbers in the metadata: the last season is held out to validate, then each model is refitted on all.
         var held = trained.Count > 1 ? trained[^1] : (int?)null;
         var nextLapMetrics = new Dictionary<string, double>();
@@ -89,7 +101,7 @@ internal static class ModelCommands
         OvertakeTask.Train(output, overtakeMetrics, trained, trainedOn, sets.SelectMany(s => s.Overtake));
         try
         {
-            HazardTask.Train(output, sets, HistoryLocator.FindFor(data), trainedOn);
+            HazardTask.Train(output, sets, history, trainedOn);
             DegradationTask.Train(output, sets, trainedOn);
             PitLossTask.Train(output, sets, trainedOn);
         }
