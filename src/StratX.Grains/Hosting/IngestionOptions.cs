@@ -21,7 +21,7 @@ public sealed class IngestionOptions
     /// </summary>
     public bool PipelinedWrites { get; set; }
 
-    /// <summary>Telemetry samples per batch at most.</summary>
+    /// <summary>Telemetry samples per batch at most. Embedded: 256. Cluster: 1024 (each item is a durable write).</summary>
     public int MaxBatchSamples { get; set; } = 256;
 
     /// <summary>How long a telemetry sample may wait for its batch to fill before it is sent anyway.</summary>

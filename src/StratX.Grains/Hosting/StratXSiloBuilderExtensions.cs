@@ -9,6 +9,7 @@ using Orleans.Storage;
 using Orleans.Streams;
 using StratX.Grains.Ingestion;
 using StratX.Grains.Planning;
+using StratX.Grains.Rollout;
 using StratX.Models.Scoring;
 
 namespace StratX.Grains.Hosting;
@@ -50,6 +51,11 @@ public static class StratXSiloBuilderExtensions
                 // A durable hop (write acknowledged by the brokers, read back by the partition's agent) takes
                 // longer than a memory-stream hop, so more items are kept in flight to hold the throughput.
                 o.MaxInFlight = 32;
+
+                // Every telemetry item costs a durable write of its car's state: fewer, larger items. A replay
+                // flushes a car's samples before each of its timing events and within TelemetryFlushInterval,
+                // so at race pace an item still holds a fraction of a second and at full speed about one lap.
+                o.MaxBatchSamples = 1024;
             });
         }
 
@@ -79,6 +85,8 @@ public static class StratXSiloBuilderExtensions
         silo.Services.TryAddSingleton(sp => ModelOptions.CreateRegistry(sp.GetRequiredService<IOptions<ModelOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ModelRegistry>>()));
         silo.Services.TryAddSingleton<LivePredictor>();
         silo.Services.AddHostedService<ModelLoading>();
+        silo.Services.AddSingleton<ModelRolloutFollower>();
+        silo.Services.AddHostedService(sp => sp.GetRequiredService<ModelRolloutFollower>());
         silo.Services.TryAddSingleton<SimulationScheduler>();
         silo.Services.TryAddSingleton(TimeProvider.System);
         return silo;
