@@ -12,6 +12,9 @@ public sealed partial class ModelOptions
     /// <summary>The model folder (models/&lt;task&gt;/v&lt;N&gt;); default: the models shipped beside the server.</summary>
     public string? Path { get; set; }
 
+    /// <summary>How often a silo asks for the cluster's model rollout: the longest a rollout made on another node takes to reach this one.</summary>
+    public TimeSpan RolloutPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     public string Root => Path is { Length: > 0 } configured ? System.IO.Path.GetFullPath(configured) : System.IO.Path.Combine(AppContext.BaseDirectory, "models");
 
     internal static ModelRegistry CreateRegistry(ModelOptions options, TimeProvider time, ILogger<ModelRegistry> logger)

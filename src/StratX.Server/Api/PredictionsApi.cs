@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using StratX.Domain.Predictions;
 using StratX.Grains;
+using StratX.Grains.Rollout;
 using StratX.Models.Scoring;
 
 namespace StratX.Server.Api;
@@ -17,12 +18,12 @@ public static class PredictionsApi
     public static void MapModelsApi(this IEndpointRouteBuilder app)
     {
         var models = app.MapGroup("/api/v1/models").WithTags("Models");
-        models.MapGet("/", (ModelRegistry registry) => TypedResults.Ok(Describe(registry)))
-            .WithSummary("Every model task: the versions on disk, the one in use on this node, what it was trained on and measured at, and why a task runs on its rule.");
+        models.MapGet("/", async (ModelRegistry registry, ModelRolloutFollower follower, IGrainFactory grains) => TypedResults.Ok(Describe(registry, follower, await Cluster(grains).Get())))
+            .WithSummary("Every model task: the versions on disk, the one in use on this node and the one rolled out to the cluster, what it was trained on and measured at, and why a task runs on its rule.");
         models.MapPost("/{task}/rollout", Rollout)
-            .WithSummary("Make a version (body {\"version\": N}; none: the newest on disk) the one in use, without a restart. The version is loaded and checked before it replaces the current one; if it does not load nothing changes.");
+            .WithSummary("Make a version (body {\"version\": N}; none: the newest on disk) the one in use on every node, without a restart. The version is loaded and checked on this node first; if it does not load nothing changes. The other nodes follow within StratX:Models:RolloutPollInterval.");
         models.MapPost("/{task}/rollback", Rollback)
-            .WithSummary("Go back to the version in use before the last rollout.");
+            .WithSummary("Go back, on every node, to the version in use before the last rollout.");
     }
 
     private static async Task<Results<Ok<CarPredictions>, ProblemHttpResult>> GetPredictions(string sessionId, string car, HttpContext http, ITenantAccessor tenants, IGrainFactory grains)
@@ -40,7 +41,7 @@ public static class PredictionsApi
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No predictions yet", detail: $"Car {car} has not completed a lap yet; it is scored after every lap.");
     }
 
-    private static async Task<Results<Ok<ModelTaskView>, ProblemHttpResult>> Rollout(string task, HttpContext http, ModelRegistry registry)
+    private static async Task<Results<Ok<ModelTaskView>, ProblemHttpResult>> Rollout(string task, HttpContext http, ModelRegistry registry, ModelRolloutFollower follower, IGrainFactory grains)
     {
         int? version = null;
         if (http.Request.ContentLength is > 0 || http.Request.Headers.ContentType.Count > 0)
@@ -63,44 +64,87 @@ public static class PredictionsApi
             version = request?.Version;
         }
 
-        return Change(task, registry, r => r.Rollout(task, version));
-    }
-
-    private static Results<Ok<ModelTaskView>, ProblemHttpResult> Rollback(string task, ModelRegistry registry) =>
-        Change(task, registry, r => r.Rollback(task));
-
-    private static Results<Ok<ModelTaskView>, ProblemHttpResult> Change(string task, ModelRegistry registry, Action<ModelRegistry> change)
-    {
-        if (!registry.Knows(task))
+        if (Unknown(task, registry) is { } unknown)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown model task", detail: $"There is no model task '{task}'; GET /api/v1/models lists them.");
+            return unknown;
         }
 
+        // Loaded and checked here first: a version that does not load is refused before any node changes.
+        var replacing = registry.Current(task)?.Version;
+        if (Load(task, registry, r => r.Rollout(task, version)) is { } failed)
+        {
+            return failed;
+        }
+
+        var rollout = await Cluster(grains).Roll(task, registry.Current(task)!.Version, replacing);
+        return TypedResults.Ok(Describe(registry, follower, rollout).Single(t => t.Task == task));
+    }
+
+    private static async Task<Results<Ok<ModelTaskView>, ProblemHttpResult>> Rollback(string task, ModelRegistry registry, ModelRolloutFollower follower, IGrainFactory grains)
+    {
+        if (Unknown(task, registry) is { } unknown)
+        {
+            return unknown;
+        }
+
+        var cluster = Cluster(grains);
+        var history = (await cluster.Get()).History.GetValueOrDefault(task);
+        if (history is not [.., var previous])
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Model version not changed", detail: $"{task} has no earlier version to roll back to.");
+        }
+
+        if (Load(task, registry, r => r.Use(task, previous)) is { } failed)
+        {
+            return failed;
+        }
+
+        var rollout = await cluster.RollBack(task) ?? await cluster.Get();
+        return TypedResults.Ok(Describe(registry, follower, rollout).Single(t => t.Task == task));
+    }
+
+    private static IModelRolloutGrain Cluster(IGrainFactory grains) => grains.GetGrain<IModelRolloutGrain>(IModelRolloutGrain.Key);
+
+    private static ProblemHttpResult? Unknown(string task, ModelRegistry registry) => registry.Knows(task) ? null
+        : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown model task", detail: $"There is no model task '{task}'; GET /api/v1/models lists them.");
+
+    private static ProblemHttpResult? Load(string task, ModelRegistry registry, Action<ModelRegistry> change)
+    {
         try
         {
             change(registry);
+            return null;
         }
         catch (ModelVersionException e)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Model version not changed", detail: e.Message);
         }
-
-        return TypedResults.Ok(Describe(registry).Single(t => t.Task == task));
     }
 
-    private static IReadOnlyList<ModelTaskView> Describe(ModelRegistry registry) =>
+    private static IReadOnlyList<ModelTaskView> Describe(ModelRegistry registry, ModelRolloutFollower follower, ModelRollout cluster) =>
         [.. registry.Status().Select(s =>
         {
             var active = registry.Current(s.Task);
-            return new ModelTaskView(s.Task, s.ActiveVersion, s.Versions, s.History, s.ActiveSince, s.Problem, active?.Metadata.Trainer, active?.Metadata.Seasons, active?.Metadata.Metrics);
+            return new ModelTaskView(
+                s.Task,
+                s.ActiveVersion,
+                cluster.Versions.TryGetValue(s.Task, out var rolled) ? rolled : null,
+                s.Versions,
+                cluster.History.TryGetValue(s.Task, out var history) ? history : s.History,
+                s.ActiveSince,
+                follower.Problems.GetValueOrDefault(s.Task) ?? s.Problem,
+                active?.Metadata.Trainer,
+                active?.Metadata.Seasons,
+                active?.Metadata.Metrics);
         })];
 
     public sealed record RolloutRequest(int? Version);
 
-    /// <summary>A model task as this node runs it.</summary>
+    /// <summary>A model task as this node runs it; <paramref name="ClusterVersion"/> is the version rolled out to every node (null: none rolled out, each node started on its newest).</summary>
     public sealed record ModelTaskView(
         string Task,
         int? ActiveVersion,
+        int? ClusterVersion,
         IReadOnlyList<int> Versions,
         IReadOnlyList<int> RollbackTo,
         DateTimeOffset? ActiveSince,
