@@ -1,12 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using StratX.Domain.Events;
 using StratX.Domain.Identity;
 using StratX.Domain.Recordings;
 using StratX.Grains.Ingestion;
@@ -32,7 +30,10 @@ public sealed class TeamTelemetryCluster : TwoSiloCluster
 
     public static readonly SessionKey Session = new(TenantId.Demo, new SessionId("team-china"));
 
-    public static string ChinaFolder => Path.Combine(RepoPaths.Data, "openf1", "2024-china-race");
+    /// <summary>A session whose replay (stopped at once) carried the recording's car telemetry.</summary>
+    public static readonly SessionKey ReplayedTelemetrySession = new(TenantId.Demo, new SessionId("china-with-telemetry"));
+
+    public static string ChinaFolder => RealTelemetry.ChinaFolder;
 
     public KafkaMockCluster Kafka { get; private set; } = null!;
 
@@ -42,6 +43,15 @@ public sealed class TeamTelemetryCluster : TwoSiloCluster
         Kafka.CreateTopic(Topic, Partitions);
         Kafka.CreateTopic(DeadLetterTopic, 1);
         await base.InitializeAsync();
+
+        var replayed = Grains.GetGrain<ISessionGrain>(ReplayedTelemetrySession.ToString());
+        await replayed.StartReplay(new ReplayRequest
+        {
+            Session = ReplayedTelemetrySession,
+            Recording = new RecordingLocation { Format = RecordingFormat.OpenF1Folder, Path = ChinaFolder },
+            Speed = 1,
+        });
+        await replayed.StopReplay();
 
         var grain = Grains.GetGrain<ISessionGrain>(Session.ToString());
         await grain.StartReplay(new ReplayRequest
@@ -132,6 +142,8 @@ public sealed class TeamTelemetryTests(TeamTelemetryCluster cluster) : IClassFix
         await Send("car 99, not in the race", RealTelemetry.Json(car99, 1, c[3]), "unknown-car", car99);
         var nowhere = new SessionKey(TenantId.Demo, new SessionId("no-such-race")).Car(new CarId("44"));
         await Send("a session that does not exist", RealTelemetry.Json(nowhere, 1, c[3]), "unknown-session", nowhere);
+        var replayedCar = TeamTelemetryCluster.ReplayedTelemetrySession.Car(new CarId("44"));
+        await Send("a session replaying its recorded telemetry", RealTelemetry.Json(replayedCar, 1, c[3]), "replayed-telemetry", replayedCar);
         await Send("seq 3 again", seq3, "duplicate");
         // The next 1000 samples, pretty-printed as a team's tool might send them.
         var oversized = RealTelemetry.Indented(RealTelemetry.Json(car, 4, RealTelemetry.Car(44).SkipWhile(r => r.At < c[3][0].At).Take(TeamTelemetryValidator.MaxSamples)));
@@ -172,6 +184,7 @@ public sealed class TeamTelemetryTests(TeamTelemetryCluster cluster) : IClassFix
         Assert.Contains($"{oversized.Length} bytes", Detail("seq 4 with 1000 samples, too big"), StringComparison.Ordinal);
         Assert.Contains("expected seq 5, got 6", Detail("seq 6, seq 5 missing"), StringComparison.Ordinal);
         Assert.Contains("gap 5-5", Detail("seq 5, late"), StringComparison.Ordinal);
+        Assert.Contains("includeTelemetry: false", Detail("a session replaying its recorded telemetry"), StringComparison.Ordinal);
 
         // What was applied is exactly the good messages, numbered on densely from sample 1.
         var applied = c.Where((_, i) => i is not (4 or 5)).SelectMany(chunk => chunk).ToList();
@@ -471,82 +484,9 @@ public sealed class TeamTelemetryValidatorTests
     public void Every_reason_has_a_stable_code()
     {
         Assert.Equal(
-            ["not-json", "schema", "oversized", "unknown-session", "unknown-car", "sequence-gap", "duplicate", "out-of-order"],
+            ["not-json", "schema", "oversized", "unknown-session", "unknown-car", "sequence-gap", "duplicate", "out-of-order", "replayed-telemetry"],
             TelemetryRejectionReasons.All.Select(r => r.Code()));
         Assert.All(TelemetryRejectionReasons.All, r => Assert.True(TelemetryRejectionReasons.TryParse(r.Code(), out var parsed) && parsed == r));
-    }
-}
-
-/// <summary>Real OpenF1 car data and laps, as the team telemetry messages of the tests carry them.</summary>
-public static class RealTelemetry
-{
-    /// <summary>One car_data row, with its time as the file writes it.</summary>
-    public sealed record Row(string Time, DateTimeOffset At, int Speed, int Rpm, int Gear, int Throttle, int Brake, int Drs)
-    {
-        public TelemetrySample Sample => new(At.UtcTicks, (short)Speed, Rpm, (byte)Gear, (byte)Throttle, (byte)Brake, (byte)Drs);
-    }
-
-    public sealed record Lap(int Number, DateTimeOffset Start, DateTimeOffset End);
-
-    /// <summary>A car's rows of the 2024 Chinese Grand Prix.</summary>
-    public static IReadOnlyList<Row> Car(int number) =>
-        Rows(Path.Combine(TeamTelemetryCluster.ChinaFolder, "car_data", $"driver_{number:00}.csv.gz"));
-
-    public static IReadOnlyList<Row> Rows(string path)
-    {
-        using var reader = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress));
-        reader.ReadLine();
-        var rows = new List<Row>();
-        while (reader.ReadLine() is { } line)
-        {
-            var f = line.Split(',');
-            rows.Add(new Row(f[0], DateTimeOffset.Parse(f[0], CultureInfo.InvariantCulture), Int(f[4]), Int(f[5]), Int(f[6]), Int(f[7]), Int(f[8]), Int(f[9])));
-        }
-
-        return rows;
-
-        static int Int(string text) => int.Parse(text, CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Laps of a car from laps.json: start, and start plus duration, as the replay makes them.</summary>
-    public static IReadOnlyList<Lap> Laps(int car, params int[] numbers)
-    {
-        using var laps = JsonDocument.Parse(File.ReadAllText(Path.Combine(TeamTelemetryCluster.ChinaFolder, "openf1_json", "laps.json")));
-        return [.. numbers.Select(n =>
-        {
-            var lap = laps.RootElement.EnumerateArray().Single(l => l.GetProperty("driver_number").GetInt32() == car && l.GetProperty("lap_number").GetInt32() == n);
-            var start = DateTimeOffset.Parse(lap.GetProperty("date_start").GetString()!, CultureInfo.InvariantCulture);
-            return new Lap(n, start, start.AddSeconds(lap.GetProperty("lap_duration").GetDouble()));
-        })];
-    }
-
-    /// <summary>The same JSON, indented.</summary>
-    public static byte[] Indented(byte[] json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return JsonSerializer.SerializeToUtf8Bytes(document.RootElement, new JsonSerializerOptions { WriteIndented = true });
-    }
-
-    /// <summary>The message of docs/TELEMETRY.md; <paramref name="seq"/> null leaves the field out; <paramref name="edit"/> rewrites a sample's JSON.</summary>
-    public static byte[] Json(CarKey car, long? seq, IEnumerable<Row> rows, Func<int, string, string>? edit = null)
-    {
-        var json = new StringBuilder();
-        json.Append(CultureInfo.InvariantCulture, $"{{\"tenant\":\"{car.Session.Tenant}\",\"session\":\"{car.Session.Session}\",\"car\":\"{car.Car}\",");
-        if (seq is { } number)
-        {
-            json.Append(CultureInfo.InvariantCulture, $"\"seq\":{number},");
-        }
-
-        json.Append("\"samples\":[");
-        var i = 0;
-        foreach (var r in rows)
-        {
-            var sample = string.Create(CultureInfo.InvariantCulture, $"{{\"t\":\"{r.Time}\",\"speed\":{r.Speed},\"rpm\":{r.Rpm},\"gear\":{r.Gear},\"throttle\":{r.Throttle},\"brake\":{r.Brake},\"drs\":{r.Drs}}}");
-            json.Append(i == 0 ? "" : ",").Append(edit is null ? sample : edit(i, sample));
-            i++;
-        }
-
-        return Encoding.UTF8.GetBytes(json.Append("]}").ToString());
     }
 }
 

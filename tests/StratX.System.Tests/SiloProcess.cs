@@ -48,7 +48,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
     }
 
-    public static SiloProcess Start(string name, ClusterSettings cluster, int? siloPort = null, int? httpPort = null)
+    public static SiloProcess Start(string name, ClusterSettings cluster, int? siloPort = null, int? httpPort = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         var http = httpPort ?? FreePorts.Next();
         var silo = siloPort ?? FreePorts.Next();
@@ -79,6 +79,11 @@ public sealed partial class SiloProcess : IAsyncDisposable
             ["Logging__LogLevel__StratX"] = "Information",
             ["DOTNET_gcServer"] = "0",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

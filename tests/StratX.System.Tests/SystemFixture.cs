@@ -75,10 +75,13 @@ public sealed class SystemFixture : IAsyncLifetime
         return new ClusterSettings(id, builder.ConnectionString, KafkaBootstrap, topic, Partitions);
     }
 
+    /// <summary>A topic on the mock Kafka cluster.</summary>
+    public void CreateTopic(string name, int partitions) => _kafka!.CreateTopic(name, partitions);
+
     /// <summary>Starts nodes and waits until every one sees them all.</summary>
-    public static async Task<List<SiloProcess>> StartNodesAsync(ClusterSettings cluster, int count, string prefix = "node")
+    public static async Task<List<SiloProcess>> StartNodesAsync(ClusterSettings cluster, int count, string prefix = "node", IReadOnlyDictionary<string, string>? settings = null)
     {
-        var nodes = Enumerable.Range(1, count).Select(i => SiloProcess.Start($"{prefix}{i}", cluster)).ToList();
+        var nodes = Enumerable.Range(1, count).Select(i => SiloProcess.Start($"{prefix}{i}", cluster, settings: settings)).ToList();
         await Task.WhenAll(nodes.Select(n => n.WaitHealthyAsync(count, TimeSpan.FromSeconds(90))));
         return nodes;
     }

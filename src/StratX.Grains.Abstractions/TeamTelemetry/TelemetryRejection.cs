@@ -26,6 +26,9 @@ public enum TelemetryRejectionReason : byte
 
     /// <summary><c>out-of-order</c>: the samples start before the car's last applied sample.</summary>
     OutOfOrder = 8,
+
+    /// <summary><c>replayed-telemetry</c>: the session's replay publishes the recording's car telemetry, which team telemetry would collide with.</summary>
+    ReplayedTelemetry = 9,
 }
 
 /// <summary>The stable codes of <see cref="TelemetryRejectionReason"/>, as the dead-letter header <c>stratx-reason</c> carries them.</summary>
@@ -44,6 +47,7 @@ public static class TelemetryRejectionReasons
         TelemetryRejectionReason.SequenceGap => "sequence-gap",
         TelemetryRejectionReason.Duplicate => "duplicate",
         TelemetryRejectionReason.OutOfOrder => "out-of-order",
+        TelemetryRejectionReason.ReplayedTelemetry => "replayed-telemetry",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a telemetry rejection reason."),
     };
 

@@ -53,6 +53,10 @@ public sealed record SessionSummary
     [Id(13)]
     public string? Silo { get; init; }
 
+    /// <summary>A replay has published the recording's car telemetry into this session: its cars take no team telemetry.</summary>
+    [Id(14)]
+    public bool ReplaysTelemetry { get; init; }
+
     /// <summary>The session's feed: <c>running</c>, <c>finished</c>, <c>failed</c>, <c>stopped</c>, or <c>idle</c> when nothing was started.</summary>
     public string Status => Ingestion?.State switch
     {

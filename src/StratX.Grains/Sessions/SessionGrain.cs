@@ -197,6 +197,7 @@ public sealed partial class SessionGrain(
         var status = await ingestion.StartReplay(request);
         State.Ingestion = status;
         State.Replay = request;
+        State.ReplaysTelemetry |= request.IncludeTelemetry;
         await state.WriteStateAsync();
         var interval = ingestionOptions.Value.ResumeCheckInterval;
         await this.RegisterOrUpdateReminder(ReplayWatch, interval, interval);
@@ -307,6 +308,7 @@ public sealed partial class SessionGrain(
             ChequeredAt = State.ChequeredAt,
             CreatedAt = State.CreatedAt,
             Silo = RuntimeIdentity,
+            ReplaysTelemetry = State.ReplaysTelemetry,
         });
     }
 

@@ -61,6 +61,10 @@ public sealed class SessionState
     [Id(15)]
     public ReplayRequest? Replay { get; set; }
 
+    /// <summary>A replay with car telemetry was started here: the cars' telemetry sequence is the recording's.</summary>
+    [Id(16)]
+    public bool ReplaysTelemetry { get; set; }
+
     public int LeaderLap => Cars.Count == 0 ? 0 : Cars.Values.Max(c => c.Laps);
 }
 

@@ -4,14 +4,21 @@ using StratX.Domain.Identity;
 
 namespace StratX.Grains.TeamTelemetry;
 
-/// <summary>Whether a session exists and which cars it has (its entry list and every car that reported a lap or stop).</summary>
-public sealed record SessionRoster(bool Exists, IReadOnlySet<CarId> Cars)
+/// <summary>
+/// Whether a session exists, which cars it has (its entry list and every car that reported a lap or stop), and
+/// whether a replay feeds its cars' telemetry (then the cars count the recording's samples, and team samples
+/// numbered on their own would be taken for ones already applied).
+/// </summary>
+public sealed record SessionRoster(bool Exists, IReadOnlySet<CarId> Cars, bool ReplaysTelemetry = false)
 {
     public static SessionRoster Unknown { get; } = new(false, new HashSet<CarId>());
 
     /// <summary>Null when the car is known; otherwise why its messages cannot be applied.</summary>
     public TelemetryRejection? Check(CarKey car) =>
         !Exists ? new TelemetryRejection(TelemetryRejectionReason.UnknownSession, $"there is no session {car.Session}")
+        : ReplaysTelemetry ? new TelemetryRejection(
+            TelemetryRejectionReason.ReplayedTelemetry,
+            $"session {car.Session} replays its recording's car telemetry; team telemetry goes to a session replayed without it (includeTelemetry: false)")
         : !Cars.Contains(car.Car) ? new TelemetryRejection(TelemetryRejectionReason.UnknownCar, $"session {car.Session} has no car {car.Car} ({Cars.Count} cars known)")
         : null;
 }
@@ -56,13 +63,13 @@ public sealed class SessionRosters(IGrainFactory grains, TimeProvider time, IOpt
     private async Task<SessionRoster> FetchAsync(SessionKey session)
     {
         var grain = grains.GetGrain<ISessionGrain>(session.ToString());
-        if (await grain.GetSummary() is null)
+        if (await grain.GetSummary() is not { } summary)
         {
             return SessionRoster.Unknown;
         }
 
         var classification = await grain.GetClassification();
-        return new SessionRoster(true, classification.Rows.Select(r => r.Car).ToHashSet());
+        return new SessionRoster(true, classification.Rows.Select(r => r.Car).ToHashSet(), summary.ReplaysTelemetry);
     }
 
     private sealed record Entry(Task<SessionRoster> Roster, long ExpiresAtTicks);
