@@ -5,8 +5,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Confluent.Kafka;
 using StratX.Domain.Identity;
-using StratX.Grains.Tests;
 using StratX.Grains.TeamTelemetry;
+using StratX.Grains.Tests;
 
 namespace StratX.System.Tests;
 
