@@ -1,12 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 using StratX.Grains.Hosting;
 using StratX.Grains.TeamTelemetry;
 using StratX.Server.Api;
 using StratX.Server.Demo;
+using StratX.Server.Health;
 using StratX.Server.Hubs;
 
 namespace StratX.Server;
@@ -39,7 +38,7 @@ public static class StratXServer
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddSignalR().AddJsonProtocol(o => ConfigureJson(o.PayloadSerializerOptions));
         builder.Services.AddOpenApi();
-        builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("silo");
+        builder.Services.AddStratXHealthChecks(config);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -49,7 +48,7 @@ public static class StratXServer
 
         app.MapOpenApi();
         app.MapScalarApiReference();
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        app.MapStratXHealthChecks();
         app.MapHub<RaceHub>(RaceHub.Path);
         app.MapRacesApi();
         app.MapSessionsApi();
@@ -71,31 +70,4 @@ public static class StratXServer
         (config["StratX:DataDir"] ?? config["StratX:DataRoot"]) is { Length: > 0 } configured
             ? Path.GetFullPath(configured)
             : Path.Combine(AppContext.BaseDirectory, "data");
-}
-
-/// <summary>Healthy when the silo answers a grain call.</summary>
-internal sealed class SiloHealthCheck(IGrainFactory grains) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-            return HealthCheckResult.Healthy($"{hosts.Count} active silo(s)");
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return HealthCheckResult.Unhealthy("The silo does not answer.", e);
-        }
-    }
-}
-
-internal static class HealthResponse
-{
-    public static Task WriteAsync(HttpContext context, HealthReport report) =>
-        context.Response.WriteAsJsonAsync(new
-        {
-            status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
-        });
 }

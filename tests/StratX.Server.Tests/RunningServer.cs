@@ -16,6 +16,15 @@ namespace StratX.Server.Tests;
 public sealed class RunningServer : IAsyncLifetime
 {
     private WebApplication? _app;
+    private string[] _settings = [];
+
+    /// <summary>A server of its own, with settings added to (or overriding) the fixture's; dispose it.</summary>
+    public static async Task<RunningServer> LaunchAsync(params string[] settings)
+    {
+        var server = new RunningServer { _settings = settings };
+        await server.InitializeAsync();
+        return server;
+    }
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -34,6 +43,7 @@ public sealed class RunningServer : IAsyncLifetime
             "--Orleans:SiloPort", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Orleans:GatewayPort", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Logging:LogLevel:Default", "Warning",
+            .. _settings,
         ]);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -105,7 +105,7 @@ public sealed class ClusterServicesTests(SystemFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
-    public async Task A_model_rollout_made_on_one_node_reaches_the_other_and_so_does_its_rollback()
+    public async Task Nodes_are_ready_with_their_database_and_log_and_a_model_rollout_made_on_one_reaches_the_other_and_so_does_its_rollback()
     {
         SystemFixture.SkipWithoutPostgres();
         var cluster = await fixture.NewClusterAsync("models");
@@ -115,6 +115,16 @@ public sealed class ClusterServicesTests(SystemFixture fixture, ITestOutputHelpe
         });
         try
         {
+            foreach (var node in nodes)
+            {
+                var ready = JsonNode.Parse(await node.Http.GetStringAsync("/health/ready", TestContext.Current.CancellationToken))!;
+                var checks = ready["checks"]!.AsObject();
+                Assert.Equal(["kafka", "models", "postgresql", "silo"], checks.Select(c => c.Key).Order());
+                Assert.All(checks, c => Assert.True((string?)c.Value!["status"] == "Healthy", $"{node.Name}: {c.Key} is {c.Value!.ToJsonString()}"));
+                Assert.Equal($"3 broker(s); topic {cluster.Topic} with {cluster.Partitions} partition(s)", (string?)checks["kafka"]!["description"]);
+                Assert.Equal("2 active silo(s)", (string?)checks["silo"]!["description"]);
+            }
+
             const string task = "pit-next-lap";
             var started = await ActiveVersion(nodes[1], task);
             var other = (await Task(nodes[1], task))["versions"]!.AsArray().Select(v => (int)v!).First(v => v != started);
