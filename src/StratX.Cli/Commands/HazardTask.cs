@@ -27,8 +27,14 @@ internal static class HazardTask
         var races = sets.Where(s => s.IsRace).ToList();
         var seasons = races.Select(s => s.Season).Order().ToList();
         var examples = races.ToDictionary(s => s.Season, s => Examples(s, HazardPriors.Fit(history, s.Season - 1)));
+        if (examples.Values.Sum(e => e.Count(x => x.Label)) is var neutralisations and < HazardModel.MinNeutralisations)
+        {
+            Console.Error.WriteLine($"{Task}: only {neutralisations} neutralisations in the data, at least {HazardModel.MinNeutralisations} are needed: not trained.");
+            return;
+        }
+
         var metrics = new Dictionary<string, double>();
-        if (seasons.Count > 1)
+        if (seasons.Count > 1 && seasons.SkipLast(1).Sum(s => examples[s].Count(x => x.Label)) >= HazardModel.MinNeutralisations)
         {
             var held = seasons[^1];
             var before = seasons.Where(s => s != held).SelectMany(s => examples[s]).ToList();
@@ -50,6 +56,7 @@ internal static class HazardTask
         }
 
         var all = examples.Values.SelectMany(e => e).ToList();
+
         var trainingRate = all.Average(e => e.Label ? 1.0 : 0.0);
         metrics["train.rate"] = Math.Round(trainingRate, 5);
         metrics["train.neutralisations"] = all.Count(e => e.Label);

@@ -42,12 +42,15 @@ public sealed class HazardModel
         _aheadEngine = new(() => new PooledEngine<HazardExample, HazardScore>(ml, ahead));
     }
 
+    /// <summary>Neutralisations (positive examples) training needs at least.</summary>
+    public const int MinNeutralisations = 10;
+
     public static HazardModel Train(IEnumerable<HazardExample> examples, int seed = 1)
     {
         var training = examples.ToList();
-        if (training.Count(e => e.Label) < 10)
+        if (training.Count(e => e.Label) < MinNeutralisations)
         {
-            throw new InvalidOperationException($"Only {training.Count(e => e.Label)} neutralisations to learn the hazard model from; it needs at least 10.");
+            throw new InvalidOperationException($"Only {training.Count(e => e.Label)} neutralisations to learn the hazard model from; it needs at least {MinNeutralisations}.");
         }
 
         var ml = new MLContext(seed);
