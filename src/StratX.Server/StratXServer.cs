@@ -7,6 +7,7 @@ using StratX.Server.Api;
 using StratX.Server.Demo;
 using StratX.Server.Health;
 using StratX.Server.Hubs;
+using StratX.Server.Observability;
 
 namespace StratX.Server;
 
@@ -39,6 +40,7 @@ public static class StratXServer
         builder.Services.AddSignalR().AddJsonProtocol(o => ConfigureJson(o.PayloadSerializerOptions));
         builder.Services.AddOpenApi();
         builder.Services.AddStratXHealthChecks(config);
+        builder.AddStratXTelemetry();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -49,6 +51,7 @@ public static class StratXServer
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapStratXHealthChecks();
+        app.MapStratXTelemetry();
         app.MapHub<RaceHub>(RaceHub.Path);
         app.MapRacesApi();
         app.MapSessionsApi();

@@ -8,6 +8,7 @@ using StratX.Domain.Laps;
 using StratX.Domain.Predictions;
 using StratX.Grains.Hosting;
 using StratX.Grains.Ingestion;
+using StratX.Grains.Observability;
 using StratX.Grains.Streams;
 using StratX.Grains.Updates;
 using StratX.Grains.Views;
@@ -28,6 +29,7 @@ public sealed partial class CarGrain(
     IOptions<UpdateOptions> updateOptions,
     IOptions<IngestionOptions> ingestionOptions,
     LivePredictor predictor,
+    StratXMetrics metrics,
     TimeProvider time,
     ILogger<CarGrain> logger)
     : Grain, ICarGrain, IStreamSubscriptionObserver, IAsyncObserver<CarEvent>, IAsyncObserver<TelemetryBatch>
@@ -172,6 +174,7 @@ public sealed partial class CarGrain(
 
         State.LastTimingSequence = item.Sequence;
         await Write();
+        metrics.Applied("timing", item.IngestedAtTicks);
         await _carUpdates.ChangedAsync(item.IngestedAtTicks);
         await ReportApplied(EventChannel.Timing, item.Sequence);
     }
@@ -196,6 +199,7 @@ public sealed partial class CarGrain(
             await Write();
         }
 
+        metrics.Applied("telemetry", item.IngestedAtTicks);
         await _telemetryUpdates.ChangedAsync(item.IngestedAtTicks);
         if (lapSummaryAttached)
         {
@@ -320,6 +324,7 @@ public sealed partial class CarGrain(
         _predictions = Score();
         if (_predictions is not null)
         {
+            metrics.Scored(_predictions);
             await _updates.OnNextAsync(new PredictionsUpdate { Session = _key.Session, IngestedAtTicks = ingestedAtTicks, Predictions = _predictions });
         }
     }

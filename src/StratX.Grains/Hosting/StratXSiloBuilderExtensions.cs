@@ -8,6 +8,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.Streams;
 using StratX.Grains.Ingestion;
+using StratX.Grains.Observability;
 using StratX.Grains.Planning;
 using StratX.Grains.Rollout;
 using StratX.Models.Scoring;
@@ -89,6 +90,8 @@ public static class StratXSiloBuilderExtensions
         silo.Services.AddHostedService(sp => sp.GetRequiredService<ModelRolloutFollower>());
         silo.Services.TryAddSingleton<SimulationScheduler>();
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddMetrics();
+        silo.Services.TryAddSingleton<StratXMetrics>();
         return silo;
     }
 

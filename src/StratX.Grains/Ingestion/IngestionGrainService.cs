@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using StratX.Domain.Identity;
 using StratX.Grains.Hosting;
+using StratX.Grains.Observability;
 
 namespace StratX.Grains.Ingestion;
 
@@ -46,7 +47,7 @@ public sealed partial class IngestionGrainService : GrainService, IIngestionGrai
         }
 
         var events = _services.GetRequiredKeyedService<IStreamProvider>(OrleansNames.EventStreams);
-        var job = new ReplayJob(request, events, _grains, _options.Value, _time, _logger, Silo.ToString());
+        var job = new ReplayJob(request, events, _grains, _options.Value, _time, _logger, Silo.ToString(), _services.GetService<StratXMetrics>());
         _jobs[request.Session] = job;
         job.Start();
         return Task.FromResult(job.Status);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using StratX.Domain.Identity;
 using StratX.Grains.Hosting;
+using StratX.Grains.Observability;
 using StratX.Ingestion.Replay;
 using StratX.Ingestion.Validation;
 
@@ -30,10 +31,12 @@ internal sealed partial class ReplayJob
     private DateTimeOffset? _completedAt;
     private volatile bool _abandoned;
     private readonly string _silo;
+    private readonly StratXMetrics? _metrics;
 
-    public ReplayJob(ReplayRequest request, IStreamProvider events, IGrainFactory grains, IngestionOptions options, TimeProvider time, ILogger logger, string silo)
+    public ReplayJob(ReplayRequest request, IStreamProvider events, IGrainFactory grains, IngestionOptions options, TimeProvider time, ILogger logger, string silo, StratXMetrics? metrics = null)
     {
         _silo = silo;
+        _metrics = metrics;
         _request = request;
         _events = events;
         _grains = grains;
@@ -41,7 +44,11 @@ internal sealed partial class ReplayJob
         _time = time;
         _logger = logger;
         _window = new InFlightWindow(options.MaxInFlight);
-        _rejections = new RejectionLog(onRejected: r => LogRejected(request.Session, r.ToString()));
+        _rejections = new RejectionLog(onRejected: r =>
+        {
+            metrics?.Rejected("replay", "invalid-input");
+            LogRejected(request.Session, r.ToString());
+        });
         _startedAt = time.GetUtcNow();
         Completion = Task.CompletedTask;
     }
@@ -93,7 +100,7 @@ internal sealed partial class ReplayJob
         {
             var location = _request.Recording;
             var recording = RaceRecordings.Open(location.Format, location.Path, location.Round, _rejections, _request.IncludeTelemetry);
-            _sink = new StreamReplaySink(_events, _request.Session, _window, _time, _options.PipelinedWrites);
+            _sink = new StreamReplaySink(_events, _request.Session, _window, _time, _options.PipelinedWrites, _metrics);
             _state = IngestionState.Running;
             if (_request.ResumeAfter is null)
             {

@@ -1,6 +1,7 @@
 using Orleans.Streams;
 using StratX.Domain.Events;
 using StratX.Domain.Identity;
+using StratX.Grains.Observability;
 using StratX.Grains.Streams;
 using StratX.Ingestion.Replay;
 
@@ -17,7 +18,7 @@ namespace StratX.Grains.Ingestion;
 /// issues the next; the in-flight window still bounds how many are outstanding, and <see cref="FlushAsync"/>
 /// waits for the rest. Otherwise each write completes before the next is issued.
 /// </remarks>
-internal sealed class StreamReplaySink(IStreamProvider events, SessionKey session, InFlightWindow window, TimeProvider time, bool pipelined = false) : IReplaySink
+internal sealed class StreamReplaySink(IStreamProvider events, SessionKey session, InFlightWindow window, TimeProvider time, bool pipelined = false, StratXMetrics? metrics = null) : IReplaySink
 {
     private readonly Queue<Task> _writes = new();
     private readonly Dictionary<CarId, IAsyncStream<CarEvent>> _timing = [];
@@ -37,6 +38,7 @@ internal sealed class StreamReplaySink(IStreamProvider events, SessionKey sessio
         await window.EnterAsync(EventChannel.RaceControl, null, sessionEvent.Sequence, cancellationToken);
         await Write(_raceControl.OnNextAsync(sessionEvent with { IngestedAtTicks = Now }));
         Events++;
+        metrics?.Ingested("replay", "race-control");
     }
 
     public async ValueTask PublishTimingEventAsync(CarEvent timingEvent, CancellationToken cancellationToken)
@@ -50,6 +52,7 @@ internal sealed class StreamReplaySink(IStreamProvider events, SessionKey sessio
         await window.EnterAsync(EventChannel.Timing, timingEvent.Car, timingEvent.Sequence, cancellationToken);
         await Write(stream.OnNextAsync(timingEvent with { IngestedAtTicks = Now }));
         Events++;
+        metrics?.Ingested("replay", "timing");
     }
 
     public async ValueTask PublishTelemetryAsync(TelemetryBatch batch, CancellationToken cancellationToken)
@@ -64,6 +67,7 @@ internal sealed class StreamReplaySink(IStreamProvider events, SessionKey sessio
         await Write(stream.OnNextAsync(batch with { IngestedAtTicks = Now }));
         TelemetryBatches++;
         TelemetrySamples += batch.Samples.Length;
+        metrics?.Ingested("replay", "telemetry", batch.Samples.Length);
     }
 
     /// <summary>Waits until every write issued so far has completed (a failed write throws here).</summary>

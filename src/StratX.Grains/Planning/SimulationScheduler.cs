@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StratX.Grains.Hosting;
+using StratX.Grains.Observability;
 
 namespace StratX.Grains.Planning;
 
@@ -10,7 +11,7 @@ namespace StratX.Grains.Planning;
 /// waiting on (a what-if, a simulation request) goes before the background re-plans, which a busy race
 /// produces every lap. A run cancelled while it waits never starts.
 /// </summary>
-public sealed class SimulationScheduler(IOptions<StrategyOptions> options)
+public sealed class SimulationScheduler(IOptions<StrategyOptions> options, StratXMetrics? metrics = null)
 {
     private readonly object _gate = new();
     private readonly Queue<TaskCompletionSource> _interactive = new();
@@ -23,7 +24,8 @@ public sealed class SimulationScheduler(IOptions<StrategyOptions> options)
         await EnterAsync(interactive, cancellationToken).ConfigureAwait(false);
         try
         {
-            return await Task.Run(() => work(cancellationToken), cancellationToken).ConfigureAwait(false);
+            var kind = interactive ? "interactive" : "plan";
+            return await Task.Run(() => metrics is null ? work(cancellationToken) : metrics.Simulated(kind, () => work(cancellationToken)), cancellationToken).ConfigureAwait(false);
         }
         finally
         {

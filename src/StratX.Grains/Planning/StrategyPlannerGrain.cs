@@ -6,6 +6,7 @@ using Orleans.Streams;
 using StratX.Domain.Identity;
 using StratX.Domain.Racing;
 using StratX.Grains.Hosting;
+using StratX.Grains.Observability;
 using StratX.Grains.Streams;
 using StratX.Grains.Updates;
 using StratX.Grains.Views;
@@ -27,6 +28,7 @@ public sealed partial class StrategyPlannerGrain(
     SimulationScheduler scheduler,
     IOptions<StrategyOptions> options,
     LivePredictor predictor,
+    StratXMetrics metrics,
     TimeProvider time,
     ILogger<StrategyPlannerGrain> logger)
     : Grain, IStrategyPlannerGrain
@@ -217,6 +219,11 @@ public sealed partial class StrategyPlannerGrain(
             if (generation == _generation)
             {
                 _raceOver = live.RaceOver;
+                if (plan.Unavailable is null && !plan.SearchPending)
+                {
+                    metrics.Recommended(reason.ToString().ToLowerInvariant());
+                }
+
                 await Publish(plan);
             }
         }

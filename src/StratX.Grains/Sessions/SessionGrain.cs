@@ -8,6 +8,7 @@ using StratX.Domain.Laps;
 using StratX.Domain.Predictions;
 using StratX.Grains.Hosting;
 using StratX.Grains.Ingestion;
+using StratX.Grains.Observability;
 using StratX.Grains.Streams;
 using StratX.Grains.Updates;
 using StratX.Grains.Views;
@@ -27,6 +28,7 @@ public sealed partial class SessionGrain(
     IOptions<UpdateOptions> updateOptions,
     IOptions<IngestionOptions> ingestionOptions,
     LivePredictor predictor,
+    StratXMetrics metrics,
     TimeProvider time,
     ILogger<SessionGrain> logger)
     : Grain, ISessionGrain, IStreamSubscriptionObserver, IAsyncObserver<SessionEvent>, IRemindable
@@ -84,6 +86,7 @@ public sealed partial class SessionGrain(
             var update = Apply(item);
             State.LastRaceControlSequence = item.Sequence;
             await state.WriteStateAsync();
+            metrics.Applied("race-control", item.IngestedAtTicks);
             if (update is not null)
             {
                 await _updates.OnNextAsync(update);
@@ -158,6 +161,7 @@ public sealed partial class SessionGrain(
             await _classificationUpdates.ChangedAsync(report.IngestedAtTicks);
             foreach (var scored in predictions)
             {
+                metrics.Scored(scored);
                 await _updates.OnNextAsync(new PredictionsUpdate { Session = _key, IngestedAtTicks = report.IngestedAtTicks, Predictions = scored });
             }
 

@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StratX.Grains.Observability;
 using ErrorCode = Confluent.Kafka.ErrorCode;
 
 namespace StratX.Grains.TeamTelemetry;
@@ -20,7 +21,8 @@ public sealed partial class TeamTelemetrySource(
     IGrainFactory grains,
     SessionRosters rosters,
     TimeProvider time,
-    ILogger<TeamTelemetrySource> logger)
+    ILogger<TeamTelemetrySource> logger,
+    StratXMetrics? metrics = null)
     : IHostedService, ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     /// <summary>How long one poll may block; also how late a stop or a due retry is noticed.</summary>
@@ -30,6 +32,7 @@ public sealed partial class TeamTelemetrySource(
     private readonly SessionRosters _rosters = rosters;
     private readonly TimeProvider _time = time;
     private readonly ILogger<TeamTelemetrySource> _logger = logger;
+    private readonly StratXMetrics? _metrics = metrics;
     private readonly TaskCompletionSource _siloActive = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TeamTelemetryCounters _counters = new();
@@ -334,11 +337,13 @@ public sealed partial class TeamTelemetrySource(
                 }
 
                 _source._counters.Rejected(rejection.Reason);
+                _source._metrics?.Rejected("team", rejection.Code);
                 _source.LogDeadLettered(result.Topic, result.Partition.Value, result.Offset.Value, rejection.Code, rejection.Detail);
             }
             else
             {
                 _source._counters.Accepted(verdict.Samples);
+                _source._metrics?.Ingested("team", "telemetry", verdict.Samples);
             }
 
             _retries.Remove(partition);

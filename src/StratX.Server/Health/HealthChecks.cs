@@ -84,7 +84,7 @@ internal sealed class ModelRegistryHealthCheck(ModelRegistry registry, ModelRoll
             return Task.FromResult(HealthCheckResult.Healthy(inUse));
         }
 
-        var problems = onRules.Select(t => $"{t} runs on its rule") .Concat(notFollowing.Select(t => $"{t} does not follow the cluster's rollout"));
+        var problems = onRules.Select(t => $"{t} runs on its rule").Concat(notFollowing.Select(t => $"{t} does not follow the cluster's rollout"));
         return Task.FromResult(HealthCheckResult.Degraded($"{string.Join("; ", problems)} (see GET /api/v1/models). In use: {(inUse.Length == 0 ? "none" : inUse)}"));
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using Orleans.Streams;
 using StratX.Domain.Identity;
 using StratX.Grains;
+using StratX.Grains.Observability;
 using StratX.Grains.Streams;
 using StratX.Grains.Updates;
 
@@ -15,6 +16,7 @@ namespace StratX.Server.Hubs;
 public sealed partial class SessionUpdateForwarder(
     IClusterClient cluster,
     IHubContext<RaceHub> hub,
+    StratXMetrics metrics,
     ILogger<SessionUpdateForwarder> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -125,6 +127,10 @@ public sealed partial class SessionUpdateForwarder(
         try
         {
             await hub.Clients.Group(group).SendAsync(update.Kind, update);
+            if (update.Kind is UpdateKinds.Car or UpdateKinds.Classification or UpdateKinds.Predictions or UpdateKinds.Stint)
+            {
+                metrics.Delivered(update.Kind, update.IngestedAtTicks);
+            }
         }
         catch (Exception e)
         {
