@@ -8,7 +8,15 @@ using StratX.Server.Hubs;
 
 namespace StratX.Server.Tests;
 
+/// <summary>
+/// Run alone: OpenTelemetry's provider listens to every meter of its name in the process, and the other test
+/// classes' servers live in this process too (a node runs one server per process).
+/// </summary>
+[CollectionDefinition(nameof(MetricsCollection), DisableParallelization = true)]
+public sealed class MetricsCollection;
+
 /// <summary>/metrics (Prometheus text) after real replays, a simulation and a strategy plan on the real server.</summary>
+[Collection(nameof(MetricsCollection))]
 public partial class MetricsTests(RunningServer server) : IClassFixture<RunningServer>
 {
     private static readonly CancellationToken Ct = TestContext.Current.CancellationToken;
