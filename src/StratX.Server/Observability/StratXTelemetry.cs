@@ -15,6 +15,12 @@ public sealed class ObservabilityOptions
 
     /// <summary>An OTLP collector to push metrics to (e.g. http://collector:4317); none when empty.</summary>
     public string? OtlpEndpoint { get; set; }
+
+    /// <summary>
+    /// Export Orleans' own meter (messaging, grains, streams, membership). Listening turns its per-message
+    /// instruments on, which costs throughput at full-speed replay (docs/PERFORMANCE.md).
+    /// </summary>
+    public bool OrleansMetrics { get; set; } = true;
 }
 
 /// <summary>
@@ -32,7 +38,7 @@ public static class StratXTelemetry
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics
-                .AddMeter(StratXMetrics.MeterName, OrleansMeter)
+                .AddMeter(options.OrleansMetrics ? [StratXMetrics.MeterName, OrleansMeter] : [StratXMetrics.MeterName])
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation();
             if (options.Prometheus)
