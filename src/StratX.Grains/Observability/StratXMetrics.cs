@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using StratX.Domain.Predictions;
@@ -27,7 +26,6 @@ public sealed class StratXMetrics
     private readonly Histogram<double> _simulationDuration;
     private readonly Counter<long> _recommendations;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, bool> _sourcesSeen = new();
 
     public StratXMetrics(IMeterFactory meters, TimeProvider time)
     {
@@ -44,22 +42,18 @@ public sealed class StratXMetrics
         _simulations = meter.CreateCounter<long>("stratx.simulation.runs", "{simulation}", "Simulations run (a plan, a what-if, a simulation request), by kind");
         _simulationDuration = meter.CreateHistogram<double>("stratx.simulation.duration", "s", "How long a simulation took, waiting excluded",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
+        // Every rejection series exists from the start (at 0), so a rejection rate can be read before any rejection.
+        _rejected.Add(0, new("source", "replay"), new("reason", "invalid-input"));
+        foreach (var reason in TelemetryRejectionReasons.All)
+        {
+            _rejected.Add(0, new("source", "team"), new("reason", reason.Code()));
+        }
+
         _recommendations = meter.CreateCounter<long>("stratx.recommendations", "{recommendation}", "Strategy plans made (a recommended strategy with its confidence), by what triggered them");
     }
 
-    public void Ingested(string source, string kind, long count = 1)
-    {
+    public void Ingested(string source, string kind, long count = 1) =>
         _ingested.Add(count, new("source", source), new("kind", kind));
-
-        // The rejection series of a source exist from its first event (at 0), so a rate can be read before any rejection.
-        if (_sourcesSeen.TryAdd(source, true))
-        {
-            foreach (var reason in source == "team" ? TelemetryRejectionReasons.All.Select(r => r.Code()) : ["invalid-input"])
-            {
-                _rejected.Add(0, new("source", source), new("reason", reason));
-            }
-        }
-    }
 
     public void Rejected(string source, string reason) =>
         _rejected.Add(1, new("source", source), new("reason", reason));

@@ -66,7 +66,7 @@ public sealed partial class ModelRolloutFollower(
 
             try
             {
-                registry.Use(task, version);
+                registry.Rollout(task, version);
                 _problems.TryRemove(task, out _);
                 LogFollowed(logger, task, version, rollout.Revision);
             }

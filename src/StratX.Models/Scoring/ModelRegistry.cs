@@ -119,10 +119,6 @@ public sealed class ModelRegistry
         return Activate(task, chosen, remember: true);
     }
 
-    /// <summary>Makes <paramref name="version"/> the active version of a task, as a rollout does (a rollback returns to the one it replaces).</summary>
-    /// <exception cref="ModelVersionException">The task is unknown or the version is missing or does not load.</exception>
-    public LoadedModel Use(string task, int version) => Activate(task, version, remember: true);
-
     /// <summary>Goes back to the version that was active before the current one.</summary>
     /// <exception cref="ModelVersionException">There is no earlier version to go back to, or it no longer loads.</exception>
     public LoadedModel Rollback(string task)

@@ -94,7 +94,7 @@ public static class PredictionsApi
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Model version not changed", detail: $"{task} has no earlier version to roll back to.");
         }
 
-        if (Load(task, registry, r => r.Use(task, previous)) is { } failed)
+        if (Load(task, registry, r => r.Rollout(task, previous)) is { } failed)
         {
             return failed;
         }
