@@ -36,6 +36,9 @@ PG_BIN=$(pg_bin)
 # The browser tests (tests/StratX.Web.Tests) drive Debian's Chromium; install it only when they exist.
 if [ -d tests/StratX.Web.Tests ] && ! command -v chromium >/dev/null; then apt_install chromium; fi
 
+# promtool checks the alert rules in infra/prometheus (scripts/check-infra.sh); Debian ships it in prometheus.
+command -v promtool >/dev/null || apt_install prometheus
+
 # --- a throwaway PostgreSQL on a free local port -----------------------------------------------
 PG_DIR=$(mktemp -d /tmp/stratx-pg.XXXXXX)
 PG_USER=$(id -un)
@@ -67,6 +70,8 @@ say "restore and build"
 dotnet build StratX.sln -c Release -nologo -clp:ErrorsOnly
 say "style (dotnet format --verify-no-changes)"
 dotnet format StratX.sln --verify-no-changes --no-restore
+say "infra (bicep build and lint, promtool)"
+bash scripts/check-infra.sh
 say "tests"
 dotnet test StratX.sln -c Release --no-build -nologo \
   --logger "console;verbosity=normal" --blame-hang-timeout 10m "$@"

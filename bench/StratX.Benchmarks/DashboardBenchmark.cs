@@ -82,6 +82,7 @@ internal static class DashboardBenchmark
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         using var http = new HttpClient { BaseAddress = address };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", PipelineBenchmark.DemoAdminToken(app.Services));
         var jsonOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         StratXServer.ConfigureJson(jsonOptions);
 

@@ -47,6 +47,7 @@ internal sealed class DurablePath : IDisposable
             "--Orleans:ClusterId", database,
             "--Orleans:ServiceId", database,
             "--Orleans:AdvertisedIP", "127.0.0.1",
+            "--StratX:Auth:Jwt:SigningKeys:0", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         ]);
     }
 

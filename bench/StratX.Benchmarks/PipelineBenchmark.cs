@@ -35,11 +35,15 @@ internal static class PipelineBenchmark
             "--Orleans:SiloPort", FreePort().ToString(CultureInfo.InvariantCulture),
             "--Orleans:GatewayPort", FreePort().ToString(CultureInfo.InvariantCulture),
             "--Logging:LogLevel:Default", "Warning",
+            // The spine's own throughput: no tenant replay quota in the way.
+            "--StratX:Quotas:ReplayEventsPerSecond", "100000000",
             .. serverSettings,
         ]);
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         using var http = new HttpClient { BaseAddress = address };
+        var token = DemoAdminToken(app.Services);
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         StratXServer.ConfigureJson(json);
 
@@ -49,7 +53,7 @@ internal static class PipelineBenchmark
         var results = new List<RunResult>();
         for (var run = 1 - warmups; run <= runs; run++)
         {
-            var result = await RunOnceAsync(http, address, json, $"bench-{run + warmups}");
+            var result = await RunOnceAsync(http, address, token, json, $"bench-{run + warmups}");
             Console.WriteLine($"{(run <= 0 ? "warm-up" : $"run {run}"),-8} {result}");
             if (run > 0)
             {
@@ -64,7 +68,7 @@ internal static class PipelineBenchmark
         return 0;
     }
 
-    private static async Task<RunResult> RunOnceAsync(HttpClient http, Uri address, JsonSerializerOptions json, string sessionId)
+    private static async Task<RunResult> RunOnceAsync(HttpClient http, Uri address, string token, JsonSerializerOptions json, string sessionId)
     {
         var latency = new LongHistogram(TimeSpan.FromMinutes(1).Ticks, 3);
         var byKind = UpdateKinds.ToDictionary(k => k, _ => new LongHistogram(TimeSpan.FromMinutes(1).Ticks, 3));
@@ -72,7 +76,7 @@ internal static class PipelineBenchmark
         var updates = 0L;
         long lastUpdateTicks = 0;
         await using var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(address, "/hubs/race"))
+            .WithUrl(new Uri(address, "/hubs/race"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
             .AddJsonProtocol(o => StratXServer.ConfigureJson(o.PayloadSerializerOptions))
             .Build();
         foreach (var kind in UpdateKinds)
@@ -145,7 +149,12 @@ internal static class PipelineBenchmark
         throw new InvalidOperationException("Run the benchmark from inside the repository.");
     }
 
-    private static int FreePort()
+    /// <summary>A token of the demo tenant's admin from the server under test's own issuer (either mode).</summary>
+    internal static string DemoAdminToken(IServiceProvider services) =>
+        services.GetRequiredService<StratX.Server.Security.TokenIssuer>()
+            .Issue(StratX.Domain.Identity.TenantId.Demo, StratX.Grains.Tenancy.TenantRole.Admin, "benchmark", null, TimeSpan.FromHours(4)).Token;
+
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -10,10 +10,36 @@ using StratX.Benchmarks;
 //   full-race Monte Carlo simulations from the 2023 Bahrain grid.
 // dotnet run -c Release --project bench/StratX.Benchmarks -- scoring [--races N] [--models DIR] [--json]
 //   every model scored for one car's lap, lap by lap through real 2021 races (latency percentiles).
+// dotnet run -c Release --project bench/StratX.Benchmarks -- scoring --pit-versions [--laps N] [--rounds N] [--models DIR] [--json]
+//   the pit-next-lap model alone, every version on disk, one 2021 lap at a time (versions interleaved).
 // dotnet run -c Release --project bench/StratX.Benchmarks -- strategy [--car N] [--repeats N] [--json]
 //   a strategy search for one car from the same grid.
 // dotnet run -c Release --project bench/StratX.Benchmarks -- dashboard [--speed N|max] [--pace-from-lap N] [--seconds N] [--warmups N] [--runs N] [--chromium PATH] [--profile PREFIX] [--json]
 //   the dashboard's frames per second in headless Chromium (race view, then car view) during a replay with telemetry.
+// dotnet run -c Release --project bench/StratX.Benchmarks -- fuzz [--inputs N] [--target NAME] [--seed SEED] [--json]
+//   every parser fed N mutated real inputs (default 1,000,000): no crash, no hang, a reason for every rejection.
+// dotnet run -c Release --project bench/StratX.Benchmarks -- noisy [--seconds N] [--quiet-speed N] [--rounds N] [--warmup SECONDS] [--noisy-quotas SESSIONS,SIMULATIONS,EVENTS_PER_S] [--no-simulations] [--json] [--StratX:Section:Key value ...]
+//   one team's lap-to-client p99 alone and beside a team using all its quotas (full-speed replays, simulations);
+//   the noisy team's quotas are the defaults (StratX:Quotas) unless given.
+if (args.FirstOrDefault() == "noisy")
+{
+    var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).DefaultIfEmpty(45).First();
+    var quietSpeed = args.SkipWhile(a => a != "--quiet-speed").Skip(1).Select(s => double.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(20).First();
+    var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).DefaultIfEmpty(3).First();
+    var warmup = args.SkipWhile(a => a != "--warmup").Skip(1).Select(int.Parse).DefaultIfEmpty(20).First();
+    var settings = args.Where((a, i) => a.StartsWith("--StratX:", StringComparison.Ordinal) || (i > 0 && args[i - 1].StartsWith("--StratX:", StringComparison.Ordinal))).ToArray();
+    var noisyQuotas = args.SkipWhile(a => a != "--noisy-quotas").Skip(1).Select(q => q.Split(',').Select(int.Parse).ToArray()).Select(q => ((int, int, int)?)(q[0], q[1], q[2])).FirstOrDefault();
+    return await NoisyTenantBenchmark.RunAsync(seconds, quietSpeed, rounds, warmup, args.Contains("--json"), noisyQuotas, !args.Contains("--no-simulations"), settings);
+}
+
+if (args.FirstOrDefault() == "fuzz")
+{
+    var inputs = args.SkipWhile(a => a != "--inputs").Skip(1).Select(long.Parse).DefaultIfEmpty(1_000_000).First();
+    var target = args.SkipWhile(a => a != "--target").Skip(1).FirstOrDefault();
+    var fuzzSeed = args.SkipWhile(a => a != "--seed").Skip(1).FirstOrDefault();
+    return FuzzBenchmark.Run(inputs, target, fuzzSeed, args.Contains("--json"));
+}
+
 if (args.FirstOrDefault() == "dashboard")
 {
     // By default 30× from lap 10: fast, and still running through both windows (a full-speed replay of this race reaches the flag within one or two).
@@ -31,6 +57,13 @@ if (args.FirstOrDefault() == "scoring")
 {
     var races = args.SkipWhile(a => a != "--races").Skip(1).Select(int.Parse).DefaultIfEmpty(10).First();
     var models = args.SkipWhile(a => a != "--models").Skip(1).DefaultIfEmpty(ScoringBenchmark.DefaultModels()).First();
+    if (args.Contains("--pit-versions"))
+    {
+        var laps = args.SkipWhile(a => a != "--laps").Skip(1).Select(int.Parse).DefaultIfEmpty(4000).First();
+        var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).DefaultIfEmpty(4).First();
+        return ScoringBenchmark.RunPitVersions(models, laps, rounds, args.Contains("--json"));
+    }
+
     return ScoringBenchmark.Run(models, races, args.Contains("--json"));
 }
 

@@ -5,6 +5,7 @@ using StratX.Domain.Events;
 using StratX.Ingestion.FastF1;
 using StratX.Ingestion.Validation;
 using StratX.Models.Live;
+using StratX.Models.PitNextLap;
 using StratX.Models.Scoring;
 
 namespace StratX.Benchmarks;
@@ -106,4 +107,49 @@ internal static class ScoringBenchmark
     }
 
     public static string DefaultModels() => Path.Combine(PipelineBenchmark.FindRepo(), "models");
+
+    /// <summary>
+    /// The pit-next-lap model alone, each version on disk through its pooled engine as the grains score it: the
+    /// pit examples of the bundled 2021 races (the first <paramref name="laps"/>, built with each version's priors)
+    /// scored one at a time, the versions interleaved, <paramref name="rounds"/> timed rounds after an untimed one.
+    /// </summary>
+    public static int RunPitVersions(string modelRoot, int laps, int rounds, bool json)
+    {
+        var season = FastF1Season.Read(Path.Combine(PipelineBenchmark.FindRepo(), "data", "fastf1-laps", "race_laps_2021.csv"), new RejectionLog(), Path.Combine(PipelineBenchmark.FindRepo(), "data", "history")).ToList();
+        var versions = Directory.GetDirectories(Path.Combine(modelRoot, PitModel.Task), "v*")
+            .Select(folder => (Version: int.Parse(Path.GetFileName(folder)[1..], System.Globalization.CultureInfo.InvariantCulture), Scorer: PitScorer.Load(folder)))
+            .OrderBy(v => v.Version)
+            .Select(v => (v.Version, v.Scorer, Examples: season
+                .SelectMany(r => PitDataset.FromRace([.. r.Laps], r.Race.ScheduledLaps, r.Race.Circuit, v.Scorer.Priors, RaceLaps.TeamsOf(r.Race.Entries)))
+                .Take(laps)
+                .ToList(), Histogram: new LongHistogram(Stopwatch.Frequency, 3)))
+            .ToList();
+        for (var round = 0; round <= rounds; round++)
+        {
+            foreach (var (_, scorer, examples, histogram) in versions)
+            {
+                foreach (var example in examples)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    scorer.Predict(example);
+                    if (round > 0)
+                    {
+                        histogram.RecordValue(Stopwatch.GetTimestamp() - start);
+                    }
+                }
+            }
+        }
+
+        double Us(LongHistogram h, double percentile) => Math.Round(h.GetValueAtPercentile(percentile) * 1e6 / Stopwatch.Frequency, 1);
+        var result = new
+        {
+            benchmark = "scoring-pit-versions",
+            laps = versions.Select(v => v.Examples.Count).DefaultIfEmpty().Min(),
+            rounds,
+            versions = versions.Select(v => new { version = v.Version, p50Us = Us(v.Histogram, 50), p90Us = Us(v.Histogram, 90), p99Us = Us(v.Histogram, 99) }).ToArray(),
+            cores = Environment.ProcessorCount,
+        };
+        Console.WriteLine(json ? JsonSerializer.Serialize(result) : JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        return 0;
+    }
 }

@@ -7,8 +7,8 @@ namespace StratX.Grains;
 /// <summary>
 /// Plans one car's race, keyed "{tenant}/{session}/{car}": simulates the rest of the race from the live state
 /// each time the car completes a lap and whenever the track status changes, off the grain's turn, dropping a
-/// run as soon as a newer state arrives, and puts every plan on the session's update stream. Activating it
-/// (asking for its plan) makes its session keep it informed.
+/// run as soon as a newer state arrives, and puts every plan on the session's update stream. The first call to
+/// it (asking for its plan) makes its session keep it informed.
 /// </summary>
 public interface IStrategyPlannerGrain : IGrainWithStringKey
 {

@@ -12,8 +12,9 @@ internal sealed record MlPipeline(MLContext Ml, ITransformer Model, DataViewSche
 {
     /// <param name="path">The model file.</param>
     /// <param name="what">What the model is, for the message ("next-lap model").</param>
+    /// <param name="components">Assemblies of trainers outside ML.NET's core and FastTree (LightGBM) whose models the file may hold.</param>
     /// <exception cref="InvalidDataException">The file is missing or not a readable model.</exception>
-    public static MlPipeline Load(string path, string what)
+    public static MlPipeline Load(string path, string what, params System.Reflection.Assembly[] components)
     {
         if (!File.Exists(path))
         {
@@ -21,6 +22,11 @@ internal sealed record MlPipeline(MLContext Ml, ITransformer Model, DataViewSche
         }
 
         var ml = new MLContext(1);
+        foreach (var assembly in components)
+        {
+            ml.ComponentCatalog.RegisterAssembly(assembly);
+        }
+
         try
         {
             var model = ml.Model.Load(path, out var schema);

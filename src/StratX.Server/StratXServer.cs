@@ -8,6 +8,7 @@ using StratX.Server.Demo;
 using StratX.Server.Health;
 using StratX.Server.Hubs;
 using StratX.Server.Observability;
+using StratX.Server.Security;
 
 namespace StratX.Server;
 
@@ -20,13 +21,23 @@ public static class StratXServer
         configure?.Invoke(builder);
         var config = builder.Configuration;
 
-        builder.UseOrleans(silo => silo
-            .UseStratXClustering(config)
-            .AddStratX(config)
-            .AddStratXTeamTelemetry(config));
+        var observability = ObservabilityOptions.From(config);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseStratXClustering(config)
+                .AddStratX(config)
+                .AddStratXTeamTelemetry(config)
+                .AddStratXDashboard(config);
+            if (observability.OrleansTraces)
+            {
+                silo.AddActivityPropagation();
+            }
+        });
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ITenantAccessor, DemoTenantAccessor>();
+        builder.Services.AddSingleton<ITenantAccessor, ClaimsTenantAccessor>();
+        builder.Services.AddSingleton(TenantQuotaGuard.DefaultsFrom(config));
+        builder.Services.AddSingleton<TenantQuotaGuard>();
         builder.Services.AddSingleton(sp => BundledRaces.Load(DataRoot(sp.GetRequiredService<IConfiguration>())));
         builder.Services.AddSingleton<SessionUpdateForwarder>();
         // The demo replay belongs to the embedded default; a cluster starts replays only when asked.
@@ -34,29 +45,66 @@ public static class StratXServer
             .Configure(o => o.Enabled = ClusterHosting.Mode(config) == StratXMode.Embedded)
             .Bind(config.GetSection(DemoOptions.Section));
         builder.Services.AddHostedService<DemoReplay>();
+        builder.Services.AddHostedService<DevelopmentSignIn>();
 
-        builder.Services.AddProblemDetails();
+        var bodyLimit = config.GetSection(EdgeOptions.Section).Get<EdgeOptions>()?.MaxRequestBodyBytes ?? new EdgeOptions().MaxRequestBodyBytes;
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Requests refused before an endpoint ran get a reason too (never the exception's text: it names the server's types).
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status400BadRequest => "The request could not be read: its body is not JSON of the shape this endpoint takes, or a required part is missing.",
+                StatusCodes.Status413PayloadTooLarge => $"The request body is larger than the limit of {bodyLimit} bytes.",
+                StatusCodes.Status401Unauthorized => "Sign in: send a bearer token or an API key (X-Api-Key).",
+                StatusCodes.Status403Forbidden => "Your role does not allow this.",
+                _ => null,
+            };
+        });
         builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddSignalR().AddJsonProtocol(o => ConfigureJson(o.PayloadSerializerOptions));
+        builder.Services.AddTenantContext();
         builder.Services.AddOpenApi();
         builder.Services.AddStratXHealthChecks(config);
         builder.AddStratXTelemetry();
+        builder.AddTeamAuthentication();
+        builder.AddOperatorAccess();
+        builder.AddStratXEdge();
+        builder.AddStratXRateLimits();
 
         var app = builder.Build();
-        app.UseExceptionHandler();
+        app.UseCorrelationId();
+        app.UseStratXEdge();
+        // A request the server refused while reading it (a body over the limit: 413) keeps its status, one a
+        // tenant's grain refused is a 404; anything else unhandled is a 500 whose problem document says nothing about the server's insides.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = e => e switch
+            {
+                BadHttpRequestException refused => refused.StatusCode,
+                // A grain of another tenant refused the call: to the caller that resource does not exist.
+                Grains.Security.TenantAccessDeniedException => StatusCodes.Status404NotFound,
+                _ => StatusCodes.Status500InternalServerError,
+            },
+        });
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseTenantContext();
+        app.UseRateLimiter();
 
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapStratXHealthChecks();
         app.MapStratXTelemetry();
+        app.MapOperatorEndpoints();
         app.MapHub<RaceHub>(RaceHub.Path);
         app.MapRacesApi();
         app.MapSessionsApi();
         app.MapSimulationsApi();
         app.MapModelsApi();
+        app.MapTenancyApi();
         return app;
     }
 

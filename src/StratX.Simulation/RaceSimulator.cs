@@ -2,6 +2,35 @@ using StratX.Domain.Racing;
 
 namespace StratX.Simulation;
 
+/// <summary>
+/// A ceiling on the threads of every simulation started in the current asynchronous flow, whatever its options
+/// ask: a host running simulations beside latency-sensitive work (a silo applying live laps) keeps cores for it.
+/// </summary>
+public static class SimulationThreads
+{
+    private static readonly AsyncLocal<int> Ceiling = new();
+
+    /// <summary>At most <paramref name="threads"/> threads per simulation until the scope is disposed.</summary>
+    public static IDisposable Limit(int threads)
+    {
+        var previous = Ceiling.Value;
+        Ceiling.Value = Math.Max(1, threads);
+        return new Scope(previous);
+    }
+
+    /// <summary>The threads a simulation asking for <paramref name="requested"/> (0: every core) gets here.</summary>
+    public static int For(int requested)
+    {
+        var wanted = requested > 0 ? requested : Environment.ProcessorCount;
+        return Ceiling.Value > 0 ? Math.Min(wanted, Ceiling.Value) : wanted;
+    }
+
+    private sealed class Scope(int previous) : IDisposable
+    {
+        public void Dispose() => Ceiling.Value = previous;
+    }
+}
+
 /// <summary>Options of one simulation.</summary>
 public sealed record SimulationOptions
 {
@@ -61,7 +90,7 @@ public sealed class RaceSimulator(CircuitModel circuit)
     {
         var chunks = (options.Runs + ChunkRuns - 1) / ChunkRuns;
         var perChunk = new ChunkResult[chunks];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism > 0 ? options.Parallelism : Environment.ProcessorCount, CancellationToken = options.Cancellation };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = SimulationThreads.For(options.Parallelism), CancellationToken = options.Cancellation };
         Parallel.For(
             0,
             chunks,

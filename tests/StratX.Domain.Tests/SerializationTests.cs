@@ -51,4 +51,17 @@ public class SerializationTests
         var error = Assert.Throws<FormatException>(() => new TenantId(text));
         Assert.Contains("Invalid tenant", error.Message);
     }
+
+    [Theory]
+    [InlineData("acme\n")]
+    [InlineData("acme\r\n")]
+    [InlineData("\nacme")]
+    public void An_id_with_a_line_break_at_either_end_is_refused(string text)
+    {
+        // A regular expression's '$' also matches before a final line break: "acme\n" was a valid tenant and session id.
+        Assert.False(TenantId.IsValid(text));
+        Assert.False(SessionId.IsValid(text));
+        Assert.False(CarId.IsValid(text.Replace("acme", "44", StringComparison.Ordinal)));
+        Assert.Throws<FormatException>(() => new TenantId(text));
+    }
 }

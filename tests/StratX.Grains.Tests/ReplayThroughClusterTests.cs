@@ -3,6 +3,7 @@ using System.Text.Json;
 using StratX.Domain.Identity;
 using StratX.Domain.Recordings;
 using StratX.Grains.Ingestion;
+using StratX.Grains.Security;
 using StratX.Grains.Views;
 using StratX.Ingestion.History;
 using StratX.Tests;
@@ -22,6 +23,7 @@ public class ReplayThroughClusterTests(TwoSiloCluster cluster) : IClassFixture<T
     public async Task Bahrain_2023_with_all_car_telemetry_ends_in_the_official_classification_with_every_lap_and_stint()
     {
         var session = new SessionKey(TenantId.Demo, new SessionId("bahrain-2023"));
+        using var tenant = TenantContext.Enter(session.Tenant);
 
         var status = await cluster.ReplayAsync(session, Bahrain);
 
@@ -76,6 +78,7 @@ public class ReplayThroughClusterTests(TwoSiloCluster cluster) : IClassFixture<T
     public async Task Abu_Dhabi_2021_from_the_fastf1_season_file_ends_in_the_official_classification()
     {
         var session = new SessionKey(TenantId.Demo, new SessionId("abu-dhabi-2021"));
+        using var tenant = TenantContext.Enter(session.Tenant);
 
         var status = await cluster.ReplayAsync(session, AbuDhabi2021);
 
@@ -97,6 +100,7 @@ public class ReplayThroughClusterTests(TwoSiloCluster cluster) : IClassFixture<T
     public async Task Replaying_the_same_race_again_into_the_session_changes_nothing()
     {
         var session = new SessionKey(TenantId.Demo, new SessionId("twice"));
+        using var tenant = TenantContext.Enter(session.Tenant);
         await cluster.ReplayAsync(session, AbuDhabi2021);
         var before = await Snapshot(session);
 

@@ -36,4 +36,26 @@ public class SimulationSchedulerTests
             return true;
         }
     }
+
+    [Fact]
+    public async Task Its_simulations_run_on_at_most_the_configured_threads_and_their_results_do_not_change()
+    {
+        var snapshot = new StratX.Simulation.RaceSnapshot
+        {
+            TotalLaps = 30,
+            LapsCompleted = 10,
+            Cars = [.. Enumerable.Range(1, 10).Select(i => new StratX.Simulation.SimCar { Id = $"{i}", GapToLeader = i * 1.2, BasePace = 90 + i * 0.05, Compound = StratX.Domain.Racing.TyreCompound.Medium, TyreAge = 10, CompoundsUsed = [StratX.Domain.Racing.TyreCompound.Medium] })],
+        };
+        var unlimited = new StratX.Simulation.RaceSimulator(StratX.Simulation.CircuitModel.TypicalDry).Run(snapshot, null, new StratX.Simulation.SimulationOptions { Runs = 4_000, Seed = 7 });
+        var scheduler = new SimulationScheduler(Options.Create(new StrategyOptions { SimulationThreads = 1 }));
+        var (allowed, result) = await scheduler.RunAsync(
+            token => (StratX.Simulation.SimulationThreads.For(0), new StratX.Simulation.RaceSimulator(StratX.Simulation.CircuitModel.TypicalDry).Run(snapshot, null, new StratX.Simulation.SimulationOptions { Runs = 4_000, Seed = 7, Cancellation = token })),
+            CancellationToken.None);
+
+        Assert.Equal(1, allowed);
+        Assert.Equal(Environment.ProcessorCount, StratX.Simulation.SimulationThreads.For(0));
+        Assert.Equal(
+            unlimited.Cars.Select(c => string.Join(",", c.PositionProbabilities)),
+            result.Cars.Select(c => string.Join(",", c.PositionProbabilities)));
+    }
 }

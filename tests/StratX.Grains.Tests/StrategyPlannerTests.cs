@@ -3,6 +3,7 @@ using StratX.Domain.Racing;
 using StratX.Domain.Recordings;
 using StratX.Grains.Ingestion;
 using StratX.Grains.Planning;
+using StratX.Grains.Security;
 using StratX.Tests;
 
 namespace StratX.Grains.Tests;
@@ -16,6 +17,7 @@ public class StrategyPlannerTests(TwoSiloCluster cluster) : IClassFixture<TwoSil
     public async Task At_full_speed_laps_outrun_the_simulations_so_stale_plans_are_dropped_and_the_last_word_is_that_the_race_is_over()
     {
         var session = new SessionKey(TenantId.Demo, new SessionId("planner-full-speed"));
+        using var tenant = TenantContext.Enter(session.Tenant);
         var planner = Planner(session, "33");
 
         // Following starts before the race: the first plan explains there is nothing to plan yet.
@@ -35,6 +37,7 @@ public class StrategyPlannerTests(TwoSiloCluster cluster) : IClassFixture<TwoSil
     public async Task Each_lap_brings_a_new_plan_and_the_safety_car_brings_the_box_or_stay_out_answer()
     {
         var session = new SessionKey(TenantId.Demo, new SessionId("planner-safety-car"));
+        using var tenant = TenantContext.Enter(session.Tenant);
         var grain = cluster.Grains.GetGrain<ISessionGrain>(session.ToString());
         var planner = Planner(session, "44");
         await planner.GetPlan(TimeSpan.Zero);

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StratX.Domain.Identity;
 using StratX.Domain.Recordings;
 using StratX.Grains.Ingestion;
+using StratX.Grains.Security;
 using StratX.Grains.TeamTelemetry;
 using StratX.Streaming.Kafka;
 using StratX.Tests;
@@ -44,6 +45,8 @@ public sealed class TeamTelemetryCluster : TwoSiloCluster
         Kafka.CreateTopic(DeadLetterTopic, 1);
         await base.InitializeAsync();
 
+        // The fixture sets the sessions up as their tenant would.
+        using var tenant = TenantContext.Enter(Session.Tenant);
         var replayed = Grains.GetGrain<ISessionGrain>(ReplayedTelemetrySession.ToString());
         await replayed.StartReplay(new ReplayRequest
         {
@@ -119,6 +122,7 @@ public sealed class TeamTelemetryTests(TeamTelemetryCluster cluster) : IClassFix
         var c = rows.Chunk(60).ToList();
         Assert.Equal(13, c.Count);
         var car = TeamTelemetryCluster.Session.Car(new CarId("44"));
+        using var tenant = TenantContext.Enter(car.Session.Tenant);
 
         var sent = new List<Sent>();
         using var producer = Producer();
@@ -222,6 +226,7 @@ public sealed class TeamTelemetryTests(TeamTelemetryCluster cluster) : IClassFix
         var c = rows.Chunk(rows.Count / 5 + 1).ToList();
         Assert.Equal(5, c.Count);
         var car = TeamTelemetryCluster.Session.Car(new CarId("1"));
+        using var tenant = TenantContext.Enter(car.Session.Tenant);
         using var producer = Producer();
         var key = Encoding.UTF8.GetBytes(car.ToString());
         var first = new List<TopicPartitionOffset>();
@@ -545,6 +550,9 @@ public sealed class TeamTelemetrySourceRetryTests
 
         await source.StopAsync(TestContext.Current.CancellationToken);
         Assert.Equal([1L, 2L, 2L, 2L, 3L], grain.Calls);
+        // The source enters each message's tenant before it calls the car's grain: nothing else here set one.
+        Assert.Null(TenantContext.Current);
+        Assert.All(grain.Tenants, t => Assert.Equal(car.Session.Tenant, t));
         Assert.Equal(c.Sum(x => x.Length), grain.Applied.Sum(m => m.Samples.Length));
         var status = source.GetStatus();
         Assert.Equal((3L, 2L, 0L, false), (status.Accepted, status.Retries, status.DeadLettered, status.Running));
@@ -560,9 +568,13 @@ public sealed class TeamTelemetrySourceRetryTests
 
         public List<TeamTelemetryMessage> Applied { get; } = [];
 
+        /// <summary>The tenant each call acted for.</summary>
+        public List<TenantId?> Tenants { get; } = [];
+
         public ValueTask<TeamTelemetryResult> Apply(TeamTelemetryMessage message)
         {
             Calls.Add(message.Seq);
+            Tenants.Add(TenantContext.Current);
             if (message.Seq == 2 && _failures-- > 0)
             {
                 throw new InvalidOperationException("storage down");

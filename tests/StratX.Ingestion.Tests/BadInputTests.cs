@@ -211,6 +211,196 @@ public class BadInputTests
         }
     }
 
+    [Fact]
+    public void A_season_file_whose_name_ends_in_a_newline_is_not_taken_for_a_season_file()
+    {
+        // Real rows of round 22 in a file named "race_laps_2021.csv\n": the season pattern ended in $, which also
+        // matches before a final newline, so the file was read as the 2021 season.
+        var folder = Directory.CreateTempSubdirectory("stratx-fastf1-").FullName;
+        try
+        {
+            var lines = File.ReadAllLines(RepoPaths.FastF1Laps2021).Where((l, i) => i == 0 || l.Contains(",22,Abu Dhabi Grand Prix,", StringComparison.Ordinal)).Take(41);
+            var path = Path.Combine(folder, "race_laps_2021.csv\n");
+            File.WriteAllLines(path, lines);
+
+            Assert.Null(FastF1Recording.SeasonOf(path));
+            var error = Assert.Throws<InvalidDataException>(() => FastF1Recording.Open(path, 22, new RejectionLog(), History));
+            Assert.Contains("the season is not in the file name", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_lap_whose_text_is_not_utf8_rejects_that_lap_only()
+    {
+        // Found by fuzzing: a string field holding bytes that are not UTF-8 threw InvalidOperationException out of Open.
+        using var files = new Manipulated();
+        var laps = Manipulated.LoadArray("laps.json");
+        var index = Manipulated.IndexOf(laps, 44, 20);
+        laps[index]!["date_start"] = "MARKER";
+        var path = files.WriteArray("laps.json", laps);
+        var text = File.ReadAllBytes(path);
+        var at = text.AsSpan().IndexOf("MARKER"u8);
+        File.WriteAllBytes(path, [.. text[..at], 0xC3, 0x28, .. text[(at + 6)..]]);
+
+        var (recording, rejections) = Open(files);
+
+        var rejection = Assert.Single(rejections.Recent());
+        Assert.Equal(("openf1_json/laps.json", index + 2L), (rejection.File, rejection.Line));
+        Assert.Contains("is not valid text", rejection.Reason);
+        Assert.Equal(CompletedLaps - 1, Laps(recording).Count);
+    }
+
+    [Fact]
+    public void A_stint_with_a_lone_surrogate_escape_rejects_that_stint_only()
+    {
+        // Found by fuzzing: "\ud800" is well-formed JSON but no text; reading it threw out of Open.
+        using var files = new Manipulated();
+        var stints = Manipulated.LoadArray("stints.json");
+        stints[0]!["compound"] = "MARKER";
+        var path = files.WriteArray("stints.json", stints);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("MARKER", "\\ud800", StringComparison.Ordinal));
+
+        var (recording, rejections) = Open(files);
+
+        var rejection = Assert.Single(rejections.Recent());
+        Assert.Equal(("openf1_json/stints.json", 2L), (rejection.File, rejection.Line));
+        Assert.Contains("is not valid text", rejection.Reason);
+        Assert.Equal(CompletedLaps, Laps(recording).Count);
+    }
+
+    [Fact]
+    public void Car_data_broken_by_a_stray_quote_keeps_every_sample_before_it()
+    {
+        // Found by fuzzing: CSV the reader cannot split ("12"x) threw CsvInvalidCharacterException out of the replay.
+        using var files = new Manipulated();
+        files.CopyCarData("driver_01.csv.gz", lines =>
+        {
+            var fields = lines[2000].Split(',');
+            fields[4] = "\"12\"x";
+            lines[2000] = string.Join(',', fields);
+        });
+
+        var (recording, rejections) = Open(files, carData: true);
+        var samples = recording.Read(Session, TestContext.Current.CancellationToken).Count(i => i.IsSample);
+
+        var rejection = Assert.Single(rejections.Recent());
+        Assert.Equal(("car_data/driver_01.csv.gz", 2001L), (rejection.File, rejection.Line));
+        Assert.StartsWith("the CSV is broken here (", rejection.Reason);
+        Assert.EndsWith("nothing after this point was read", rejection.Reason);
+        Assert.Equal(1999, samples);
+    }
+
+    [Fact]
+    public void A_safety_car_table_broken_by_a_quote_that_never_closes_keeps_the_rows_before_it()
+    {
+        // Found by fuzzing: an unclosed quote threw CsvInvalidCharacterException out of Neutralisations.Read.
+        var folder = Directory.CreateTempSubdirectory("stratx-history-").FullName;
+        try
+        {
+            var lines = File.ReadAllLines(Path.Combine(RepoPaths.History, Neutralisations.SafetyCarsFile));
+            var race = lines[1].Split(',')[0];
+            File.WriteAllLines(Path.Combine(folder, Neutralisations.SafetyCarsFile), [.. lines[..3], "\"" + lines[3], .. lines[4..]]);
+
+            var rejections = new RejectionLog();
+            var found = Neutralisations.Read(folder, race, rejections, []);
+
+            var rejection = Assert.Single(rejections.Recent());
+            Assert.Equal((Neutralisations.SafetyCarsFile, 4L), (rejection.File, rejection.Line));
+            Assert.Contains("the CSV is broken here", rejection.Reason);
+            Assert.Single(found!);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_lap_started_at_the_end_of_the_calendar_rejects_that_lap_only()
+    {
+        // Found reading the parser while writing its fuzz target: a date_start whose lap would end after the year 9999 threw ArgumentOutOfRangeException out of Open.
+        using var files = new Manipulated();
+        var laps = Manipulated.LoadArray("laps.json");
+        var index = Manipulated.IndexOf(laps, 44, 20);
+        laps[index]!["date_start"] = "9999-12-31T23:59:00+00:00";
+        files.WriteArray("laps.json", laps);
+
+        var (recording, rejections) = Open(files);
+
+        var rejection = Assert.Single(rejections.Recent());
+        Assert.Equal(("openf1_json/laps.json", index + 2L, "date_start 9999-12-31 is not in the years 1950-9998"), (rejection.File, rejection.Line, rejection.Reason));
+        Assert.Equal(CompletedLaps - 1, Laps(recording).Count);
+    }
+
+    [Fact]
+    public void A_fastf1_session_time_beyond_the_calendar_rejects_that_lap_only()
+    {
+        // Found reading the parser while writing its fuzz target: a Time of millions of days parsed, then placing it in time threw out of Open.
+        var folder = Directory.CreateTempSubdirectory("stratx-fastf1-").FullName;
+        try
+        {
+            var lines = File.ReadAllLines(RepoPaths.FastF1Laps2021).Where((l, i) => i == 0 || l.Contains(",22,Abu Dhabi Grand Prix,", StringComparison.Ordinal)).ToList();
+            var time = Array.IndexOf(lines[0].Split(','), "Time");
+            var fields = lines[10].Split(',');
+            fields[time] = "5000000 days 00:00:00";
+            lines[10] = string.Join(',', fields);
+            var path = Path.Combine(folder, "race_laps_2021.csv");
+            File.WriteAllLines(path, lines);
+
+            var rejections = new RejectionLog();
+            var laps = FastF1Recording.Open(path, 22, rejections, History).Read(Session, TestContext.Current.CancellationToken).Select(i => i.Event).OfType<LapCompleted>().Count();
+
+            Assert.Equal(["race_laps_2021.csv:11: Time '5000000 days 00:00:00' is not a session time (expected e.g. '0 days 01:05:23.781000')"], rejections.Recent().Select(r => r.ToString()));
+            var full = FastF1Recording.Open(RepoPaths.FastF1Laps2021, 22, new RejectionLog()).Read(Session, TestContext.Current.CancellationToken).Select(i => i.Event).OfType<LapCompleted>().Count();
+            Assert.Equal(full - 1, laps);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("2009-13-29", "races.csv line 2: date '2009-13-29' is not a date (yyyy-MM-dd).")]
+    [InlineData("DUPLICATE", "races.csv: raceId 1 is given to more than one row.")]
+    [InlineData("\"2009-03-29\"x", "races.csv line 2: the CSV is broken here (")]
+    public void A_malformed_races_table_is_an_invalid_data_error_naming_file_and_line(string date, string expected)
+    {
+        // Found writing the races.csv fuzz target (each checked to throw before the fix): a bad date threw FormatException, a repeated raceId ArgumentException and
+        // CSV the reader cannot split CsvInvalidCharacterException out of HistoryTables.Load, which promises InvalidDataException.
+        var folder = Directory.CreateTempSubdirectory("stratx-history-").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(RepoPaths.History, "*.csv"))
+            {
+                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+            }
+
+            var races = File.ReadAllLines(Path.Combine(folder, "races.csv")).ToList();
+            if (date == "DUPLICATE")
+            {
+                races.Add(races[1]);
+            }
+            else
+            {
+                races[1] = races[1].Replace("\"2009-03-29\"", date, StringComparison.Ordinal);
+            }
+
+            File.WriteAllLines(Path.Combine(folder, "races.csv"), races);
+
+            var error = Assert.Throws<InvalidDataException>(() => HistoryTables.Load(folder));
+            Assert.StartsWith(expected, error.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static (OpenF1Recording Recording, RejectionLog Rejections) Open(Manipulated files, bool carData = false)
     {
         var rejections = new RejectionLog();

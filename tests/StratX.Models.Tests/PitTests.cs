@@ -1,5 +1,7 @@
 using System.Text.Json;
 using StratX.Models.PitNextLap;
+using StratX.Models.Scoring;
+using StratX.Tests;
 
 namespace StratX.Models.Tests;
 
@@ -60,6 +62,26 @@ public class PitTests
         Assert.True(scores["fasttree"].Positives > 100);
         Assert.True(scores["fasttree"].Auc > scores["tyre-age"].Auc + 0.05, $"fasttree AUC {scores["fasttree"].Auc:0.000}, tyre-age {scores["tyre-age"].Auc:0.000}");
         Assert.InRange(scores["fasttree"].Brier!.Value, 0, 0.1);
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void A_committed_LightGBM_version_loads_its_trees_and_scores_one_lap_as_the_batch_does(int version)
+    {
+        var folder = Path.Combine(RepoPaths.Root, "models", PitModel.Task, $"v{version}");
+        var scorer = PitScorer.Load(folder);
+        var batch = PitModel.Load(Path.Combine(folder, "model.zip"));
+        var (laps, total) = Season2021.All[14];
+        var examples = PitDataset.FromRace(laps, total, "Autodromo Nazionale di Monza", scorer.Priors).ToList();
+
+        var probabilities = batch.Predict(examples);
+        Assert.All(probabilities, p => Assert.InRange(p, 0, 1));
+        Assert.True(probabilities.Distinct().Count() > 100);
+        for (var i = 0; i < examples.Count; i += 37)
+        {
+            Assert.Equal(probabilities[i], scorer.Predict(examples[i]), 6);
+        }
     }
 
     [Fact]

@@ -17,16 +17,22 @@ public sealed class RunningServer : IAsyncLifetime
 {
     private WebApplication? _app;
     private string[] _settings = [];
+    private Action<WebApplicationBuilder>? _configure;
 
     /// <summary>A server of its own, with settings added to (or overriding) the fixture's; dispose it.</summary>
-    public static async Task<RunningServer> LaunchAsync(params string[] settings)
+    public static Task<RunningServer> LaunchAsync(params string[] settings) => LaunchAsync(null, settings);
+
+    /// <summary>A server of its own whose builder <paramref name="configure"/> adjusts before it is built (e.g. a test exporter); dispose it.</summary>
+    public static async Task<RunningServer> LaunchAsync(Action<WebApplicationBuilder>? configure, params string[] settings)
     {
-        var server = new RunningServer { _settings = settings };
+        var server = new RunningServer { _settings = settings, _configure = configure };
         await server.InitializeAsync();
         return server;
     }
 
     public Uri BaseAddress { get; private set; } = null!;
+
+    public IServiceProvider Services => _app!.Services;
 
     public HttpClient Http { get; private set; } = null!;
 
@@ -43,13 +49,29 @@ public sealed class RunningServer : IAsyncLifetime
             "--Orleans:SiloPort", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Orleans:GatewayPort", FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Logging:LogLevel:Default", "Warning",
+            // Tests replay whole races at full speed: the replay quota is lifted (QuotaTests sets tenants' own).
+            "--StratX:Quotas:ReplayEventsPerSecond", "100000000",
             .. _settings,
-        ]);
+        ], _configure);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
         Http = new HttpClient { BaseAddress = BaseAddress };
+        if (Embedded)
+        {
+            // The embedded default's own sign-in: the demo tenant's admin, asked for from this machine.
+            Token = (await Http.GetFromJsonAsync<JsonElement>("/api/v1/auth/dev-token", TestContext.Current.CancellationToken)).GetProperty("token").GetString()!;
+            Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        }
     }
+
+    /// <summary>The demo tenant admin's development token (embedded mode); <see cref="Http"/> and <see cref="Hub"/> send it.</summary>
+    public string? Token { get; private set; }
+
+    private bool Embedded => StratX.Grains.Hosting.ClusterHosting.Mode(_app!.Configuration) == StratX.Grains.Hosting.StratXMode.Embedded;
+
+    /// <summary>A client of the server without credentials.</summary>
+    public HttpClient Anonymous() => new() { BaseAddress = BaseAddress };
 
     public async ValueTask DisposeAsync()
     {
@@ -61,8 +83,8 @@ public sealed class RunningServer : IAsyncLifetime
         }
     }
 
-    public HubConnection Hub() => new HubConnectionBuilder()
-        .WithUrl(new Uri(BaseAddress, "/hubs/race"))
+    public HubConnection Hub(string? token = null) => new HubConnectionBuilder()
+        .WithUrl(new Uri(BaseAddress, "/hubs/race"), o => o.AccessTokenProvider = () => Task.FromResult(token ?? Token))
         .AddJsonProtocol(o => StratXServer.ConfigureJson(o.PayloadSerializerOptions))
         .Build();
 

@@ -60,6 +60,8 @@ public class StrategyApiTests(RunningServer server) : IClassFixture<RunningServe
     [InlineData("""{"totalLaps":57,"lapsCompleted":61,"cars":[{"id":"1","gapToLeader":0,"basePace":93,"compound":"SOFT","tyreAge":3}]}""", "lapsCompleted 61 is outside the race distance of 57 laps")]
     [InlineData("""{"totalLaps":57,"lapsCompleted":20,"cars":[{"id":"1","gapToLeader":0,"basePace":93,"compound":"SOFT","tyreAge":3},{"id":"4","gapToLeader":-1.5,"basePace":93,"compound":"SOFT","tyreAge":3}]}""", "car 4: negative gap to the leader")]
     [InlineData("""{"totalLaps":57,"lapsCompleted":20,"cars":[{"id":"1","gapToLeader":0,"basePace":93,"compound":"SOFT","tyreAge":3}],"strategies":{"1":[{"lap":57,"compound":"HARD"}]}}""", "strategy of car 1: a stop at the end of lap 57 is outside the laps left: 21 to 56")]
+    // Found by the fuzzer (tests/StratX.Fuzz.Tests): a null stop was a 500.
+    [InlineData("""{"totalLaps":57,"lapsCompleted":20,"cars":[{"id":"1","gapToLeader":0,"basePace":93,"compound":"SOFT","tyreAge":3}],"strategies":{"1":[null]}}""", "strategy of car 1: a stop is null")]
     [InlineData("""{"totalLaps":57,"lapsCompleted":20,"cars":[{"id":"1","gapToLeader":0,"basePace":93,"compound":"SOFT","tyreAge":3}],"runs":5000000}""", "runs must be 1 to 100000")]
     [InlineData("""{"totalLaps":57,"lapsCompleted":20,"trackStatus":"yellow","cars":[{"id":"1","gapToLeader":0,"basePace":93,"compound":"SOFT","tyreAge":3}]}""", "trackStatus 'yellow' is not one of")]
     [InlineData("""{"totalLaps":57,"lapsCompleted":20,"cars":[{"id":"1","gapToLeader":0,"basePace""", "The body is not a simulation request")]

@@ -29,4 +29,40 @@ public sealed class DeliveryTests(TestKafka kafka) : IClassFixture<TestKafka>
         Assert.True(kafka.LastOffsets(topic).Count > 1);
         Assert.DoesNotContain(cluster.Logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error && e.Category.StartsWith("StratX.", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Each_event_is_delivered_in_the_request_context_it_was_produced_in()
+    {
+        // StratX's tenant call filter reads the publisher's tenant from the context a stream item is delivered in.
+        var postgres = TestPostgres.Require();
+        var topic = kafka.NewTopic("context");
+        await using var cluster = await KafkaTestCluster.StartAsync(kafka.BootstrapServers, topic, $"context-{Guid.NewGuid():N}", postgres);
+        var tenants = new Dictionary<string, string?> { [$"{topic}/team-a"] = "team-a", [$"{topic}/team-b"] = "team-b", [$"{topic}/none"] = null };
+
+        foreach (var (key, tenant) in tenants)
+        {
+            if (tenant is not null)
+            {
+                RequestContext.Set(Deliveries.TenantKey, tenant);
+            }
+
+            try
+            {
+                await cluster.ProduceAsync(key, 0, 100);
+            }
+            finally
+            {
+                RequestContext.Remove(Deliveries.TenantKey);
+            }
+        }
+
+        await Eventually.WaitAsync(
+            () => tenants.Keys.All(s => Deliveries.Of(s).Count >= 100),
+            TimeSpan.FromSeconds(30),
+            () => string.Join(", ", tenants.Keys.Select(s => $"{s}={Deliveries.Of(s).Count}")));
+        foreach (var (key, tenant) in tenants)
+        {
+            Assert.All(Deliveries.Of(key), d => Assert.Equal(tenant, d.Tenant));
+        }
+    }
 }

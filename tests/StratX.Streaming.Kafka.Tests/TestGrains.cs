@@ -46,12 +46,15 @@ public sealed class RecordingGrain : Grain, IRecordingGrain, IStreamSubscription
     public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
 }
 
-/// <summary>One delivery: the event's number and the token it came with.</summary>
-public readonly record struct Delivery(int Seq, long Offset, int EventIndex);
+/// <summary>One delivery: the event's number, the token it came with, and the tenant in the request context it was delivered in.</summary>
+public readonly record struct Delivery(int Seq, long Offset, int EventIndex, string? Tenant);
 
 /// <summary>Every delivery to <see cref="RecordingGrain"/>s, per stream, in arrival order.</summary>
 public static class Deliveries
 {
+    /// <summary>The request context key StratX's tenant call filter reads the caller's tenant from (StratX.Grains.Security.TenantContext.Key).</summary>
+    public const string TenantKey = "stratx.tenant";
+
     private static readonly ConcurrentDictionary<string, List<Delivery>> ByStream = new(StringComparer.Ordinal);
 
     public static void Record(TestEvent item, StreamSequenceToken? token)
@@ -59,7 +62,7 @@ public static class Deliveries
         var list = ByStream.GetOrAdd(item.Stream, _ => []);
         lock (list)
         {
-            list.Add(new Delivery(item.Seq, token?.SequenceNumber ?? -1, token?.EventIndex ?? -1));
+            list.Add(new Delivery(item.Seq, token?.SequenceNumber ?? -1, token?.EventIndex ?? -1, RequestContext.Get(TenantKey) as string));
         }
     }
 

@@ -112,6 +112,7 @@ public sealed class ClusterServicesTests(SystemFixture fixture, ITestOutputHelpe
         var nodes = await SystemFixture.StartNodesAsync(cluster, 2, settings: new Dictionary<string, string>
         {
             ["StratX__Models__RolloutPollInterval"] = "00:00:00.500",
+            ["StratX__Observability__LogFormat"] = "json",
         });
         try
         {
@@ -129,15 +130,42 @@ public sealed class ClusterServicesTests(SystemFixture fixture, ITestOutputHelpe
             var started = await ActiveVersion(nodes[1], task);
             var other = (await Task(nodes[1], task))["versions"]!.AsArray().Select(v => (int)v!).First(v => v != started);
 
-            var rollout = await nodes[0].Http.PostAsJsonAsync($"/api/v1/models/{task}/rollout", new { version = other }, SystemFixture.Json, TestContext.Current.CancellationToken);
+            var correlation = $"rollout-{Guid.NewGuid():N}";
+            using var rolloutRequest = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/models/{task}/rollout") { Content = JsonContent.Create(new { version = other }, options: SystemFixture.Json) };
+            rolloutRequest.Headers.Add("X-Correlation-Id", correlation);
+            rolloutRequest.Headers.Add("X-Operator-Key", SiloProcess.OperatorKey);
+            var rollout = await nodes[0].Http.SendAsync(rolloutRequest, TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.OK, rollout.StatusCode);
+            Assert.Equal(correlation, rollout.Headers.GetValues("X-Correlation-Id").Single());
             await Eventually(async () => await ActiveVersion(nodes[1], task) == other ? "" : null, $"node 2 runs {task} v{other}");
             Assert.Equal(other, (int?)(await Task(nodes[1], task))["clusterVersion"]);
 
-            var rollback = await nodes[1].Http.PostAsync($"/api/v1/models/{task}/rollback", null, TestContext.Current.CancellationToken);
+            // Models are the platform's: a tenant's admin cannot change them, the operator can.
+            Assert.Equal(HttpStatusCode.Unauthorized, (await nodes[1].Http.PostAsync($"/api/v1/models/{task}/rollback", null, TestContext.Current.CancellationToken)).StatusCode);
+            using var rollbackRequest = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/models/{task}/rollback");
+            rollbackRequest.Headers.Add("X-Operator-Key", SiloProcess.OperatorKey);
+            var rollback = await nodes[1].Http.SendAsync(rollbackRequest, TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.OK, rollback.StatusCode);
             await Eventually(async () => await ActiveVersion(nodes[0], task) == started ? "" : null, $"node 1 runs {task} v{started} again");
             output.WriteLine($"{task}: v{started} → v{other} from node 1, seen on node 2; rolled back from node 2, seen on node 1");
+
+            // Logs are JSON lines; the rollout's entry carries the request's correlation id as a scope.
+            var lines = nodes[0].LogLines();
+            Assert.NotEmpty(lines);
+            var entries = lines.Select(line => JsonNode.Parse(line)!).ToList();
+            Assert.All(entries, e => Assert.NotNull((string?)e["LogLevel"]));
+            var rolledOut = Assert.Single(entries, e => ((string?)e["Message"])?.StartsWith($"Model task {task} rolled out to v{other}", StringComparison.Ordinal) == true);
+            Assert.Equal(correlation, (string?)rolledOut["Scopes"]!.AsArray().Single(s => s?["CorrelationId"] is not null)!["CorrelationId"]);
+            Assert.NotNull((string?)rolledOut["Timestamp"]);
+            output.WriteLine($"node 1 wrote {entries.Count} JSON log entries; the rollout's: {rolledOut.ToJsonString()}");
+
+            // The Orleans dashboard is operators' only: a team's token does not open it, the operator key does.
+            Assert.Equal(HttpStatusCode.Unauthorized, (await nodes[0].Http.GetAsync("/dashboard/ClusterStats", TestContext.Current.CancellationToken)).StatusCode);
+            // The embedded default's development sign-in does not exist in a cluster, even for the machine itself.
+            Assert.Equal(HttpStatusCode.NotFound, (await nodes[0].Http.GetAsync("/api/v1/auth/dev-token", TestContext.Current.CancellationToken)).StatusCode);
+            using var dashboard = new HttpRequestMessage(HttpMethod.Get, "/dashboard/ClusterStats");
+            dashboard.Headers.Add("X-Operator-Key", SiloProcess.OperatorKey);
+            Assert.Equal(HttpStatusCode.OK, (await nodes[0].Http.SendAsync(dashboard, TestContext.Current.CancellationToken)).StatusCode);
         }
         finally
         {

@@ -15,17 +15,46 @@ public sealed partial class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
 
-    private SiloProcess(Process process, StreamWriter log, int httpPort, int siloPort, string name)
+    private SiloProcess(Process process, StreamWriter log, string logPath, int httpPort, int siloPort, string name)
     {
         _process = process;
         _log = log;
+        LogPath = logPath;
         HttpPort = httpPort;
         SiloPort = siloPort;
         Name = name;
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Http.DefaultRequestHeaders.Authorization = new global::System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", DemoAdminToken.Value);
     }
 
+    /// <summary>The key every node of these tests signs and validates team tokens with (StratX:Auth:Jwt:SigningKeys:0).</summary>
+    public static string SigningKey { get; } = Convert.ToBase64String(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>The operator key of every node of these tests.</summary>
+    public static string OperatorKey { get; } = Convert.ToHexString(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>A token of the demo tenant's admin, signed with <see cref="SigningKey"/>: what <see cref="Http"/> and the watchers send.</summary>
+    public static string Token => DemoAdminToken.Value;
+
+    private static readonly Lazy<string> DemoAdminToken = new(() =>
+        new StratX.Server.Security.TokenIssuer(new StratX.Server.Security.JwtOptions(), StratX.Server.Security.SigningKeys.From(new StratX.Server.Security.JwtOptions { SigningKeys = [SigningKey] }, embedded: false), TimeProvider.System)
+            .Issue(StratX.Domain.Identity.TenantId.Demo, StratX.Grains.Tenancy.TenantRole.Admin, "system-tests", null, TimeSpan.FromHours(3)).Token);
+
     public string Name { get; }
+
+    /// <summary>The file the node's standard output and error go to.</summary>
+    public string LogPath { get; }
+
+    /// <summary>The node's log so far (it is still writing).</summary>
+    public string[] LogLines()
+    {
+        lock (_log)
+        {
+            _log.Flush();
+            using var reader = new StreamReader(new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+            return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        }
+    }
 
     public int HttpPort { get; }
 
@@ -78,6 +107,8 @@ public sealed partial class SiloProcess : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__StratX"] = "Information",
             ["DOTNET_gcServer"] = "0",
+            ["StratX__Auth__Jwt__SigningKeys__0"] = SigningKey,
+            ["StratX__Auth__OperatorKey"] = OperatorKey,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
@@ -96,7 +127,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new SiloProcess(process, log, http, silo, name);
+        return new SiloProcess(process, log, logPath, http, silo, name);
     }
 
     public static string LogFolder { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "silo-logs")).FullName;

@@ -41,7 +41,7 @@ public sealed class Watcher : IAsyncDisposable
     public static async Task<Watcher> ConnectAsync(SiloProcess node, string sessionId)
     {
         var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(node.BaseAddress, "/hubs/race"))
+            .WithUrl(new Uri(node.BaseAddress, "/hubs/race"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(SiloProcess.Token))
             .AddJsonProtocol(o => StratXServer.ConfigureJson(o.PayloadSerializerOptions))
             .Build();
         var watcher = new Watcher(hub, sessionId);

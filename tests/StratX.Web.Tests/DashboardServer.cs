@@ -78,8 +78,15 @@ public sealed class DashboardServer : IAsyncLifetime
             "--Orleans:SiloPort", _siloPort.ToString(CultureInfo.InvariantCulture),
             "--Orleans:GatewayPort", _gatewayPort.ToString(CultureInfo.InvariantCulture),
             "--Logging:LogLevel:Default", "Warning",
+            // Tests replay whole races at full speed: the replay quota is lifted.
+            "--StratX:Quotas:ReplayEventsPerSecond", "100000000",
         ]);
         await _app.StartAsync();
+
+        // The embedded default's own sign-in, as the page itself does it (a restarted server has a new signing key).
+        Http.DefaultRequestHeaders.Authorization = null;
+        var token = (await Http.GetFromJsonAsync<JsonElement>("/api/v1/auth/dev-token")).GetProperty("token").GetString();
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
     }
 
     public async Task StopServerAsync()

@@ -1,5 +1,6 @@
 import "./style.css";
 import type uPlot from "uplot";
+import * as auth from "./auth";
 import { LiveChart } from "./charts";
 import { compoundLetter, compoundName, escapeHtml, gap, gapSeconds, lapTime, percent, teamColour, trackStatusText } from "./format";
 import { LiveConnection, type ConnectionState } from "./live";
@@ -40,6 +41,9 @@ const state = {
   connection: "connecting" as ConnectionState,
 };
 
+/** Why the selected car has no plan when the server refused to plan it for this role (403), else null. */
+let planRefused: string | null = null;
+
 const dirty = new Set<string>();
 function touch(...parts: string[]): void {
   for (const p of parts) dirty.add(p);
@@ -72,16 +76,39 @@ const live = new LiveConnection(
     touch("header");
   },
   (snapshot) => void resync(snapshot),
+  { token: auth.hubToken, refused: auth.hubRefused, accepted: auth.hubAccepted },
 );
 
-/** The body of a GET, or null when there is none to use (not found, server away, not JSON): the hub fills in later. */
+/**
+ * The body of a GET, or null when there is none to use (not found, not allowed, server away, not JSON): the
+ * hub fills in later. Every call goes through auth.api, which signs it and renews the token on a 401.
+ */
 async function getJson<T>(url: string): Promise<T | null> {
   try {
-    const response = await fetch(url);
+    const response = await auth.api(url);
     return response.ok ? ((await response.json()) as T) : null;
   } catch {
     return null;
   }
+}
+
+/** A POST's status and JSON body (null when it has none); status 0 when the server did not answer. */
+async function postJson(url: string, body: unknown): Promise<{ status: number; ok: boolean; body: Record<string, unknown> | null }> {
+  try {
+    const response = await auth.api(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const json = await response.json().catch(() => null) as Record<string, unknown> | null;
+    return { status: response.status, ok: response.ok, body: json };
+  } catch {
+    return { status: 0, ok: false, body: null };
+  }
+}
+
+/** What to show for a failed POST: the role's refusal, the problem's detail, or the fallback. */
+function failure(result: { status: number; body: Record<string, unknown> | null }, action: auth.Action, fallback: string): string {
+  if (result.status === 403) return auth.roleCannot(action);
+  if (result.status === 401) return "Not signed in.";
+  if (result.status === 0) return "The server did not answer. Try again in a moment.";
+  return typeof result.body?.detail === "string" ? result.body.detail : fallback;
 }
 
 /** A (re)join: replace what the page knew with the session's current state. */
@@ -313,9 +340,15 @@ async function selectCar(car: string | null, push = true): Promise<void> {
   if (stints) state.stints.set(car, new Map(stints.map((s) => [s.number, s])));
   if (predictions) applyPredictions(predictions);
   touch("car");
-  // Asking for the plan makes the server plan this car from now on; plans then arrive on the hub.
-  const response = await fetch(`/api/v1/sessions/${session}/cars/${car}/strategy?wait=0`);
-  if (response.status === 200) state.plans.set(car, (await response.json()) as StrategyPlanView);
+  // Asking for the plan makes the server plan this car from now on; plans then arrive on the hub. A role that
+  // may not have cars planned (403) is told so where the plan would be.
+  try {
+    const response = await auth.api(`/api/v1/sessions/${session}/cars/${car}/strategy?wait=0`);
+    if (response.status === 200) state.plans.set(car, (await response.json()) as StrategyPlanView);
+    planRefused = response.status === 403 ? auth.roleCannot("plan") : null;
+  } catch {
+    // The server is away: the plan comes on the hub once it is back and the car is selected again.
+  }
   touch("strategy");
 }
 
@@ -357,16 +390,20 @@ async function loadSessions(): Promise<void> {
 }
 
 async function startReplay(): Promise<void> {
+  if (!auth.can("replay")) {
+    $("replay-error").textContent = auth.roleCannot("replay");
+    return;
+  }
   const race = $<HTMLSelectElement>("race-select").value;
   const speed = $<HTMLSelectElement>("speed-select").value;
-  const response = await fetch("/api/v1/sessions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ race, speed }) });
-  const body = await response.json();
-  if (!response.ok) {
-    $("replay-error").textContent = body.detail ?? "The replay could not start.";
+  const result = await postJson("/api/v1/sessions", { race, speed });
+  const session = typeof result.body?.session === "string" ? result.body.session : null;
+  if (!result.ok || !session) {
+    $("replay-error").textContent = failure(result, "replay", "The replay could not start.");
     return;
   }
   $("replay-error").textContent = "";
-  await openSession(body.session.split("/").pop());
+  await openSession(session.split("/").pop()!);
 }
 
 async function compareWhatIf(event: SubmitEvent): Promise<void> {
@@ -382,19 +419,22 @@ async function compareWhatIf(event: SubmitEvent): Promise<void> {
     return { stops };
   });
   const out = $("whatif-result");
+  if (!auth.can("compare")) {
+    out.innerHTML = `<p class="error" role="alert">${escapeHtml(auth.roleCannot("compare"))}</p>`;
+    return;
+  }
   out.textContent = "Simulating…";
-  const response = await fetch(`/api/v1/sessions/${state.session}/cars/${state.car}/strategy/compare`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ candidates, runs: 2000 }),
-  });
-  const body = await response.json();
-  if (!response.ok) {
-    const errors = body.errors ? Object.values(body.errors as Record<string, string[]>).flat() : [body.detail];
+  const result = await postJson(`/api/v1/sessions/${state.session}/cars/${state.car}/strategy/compare`, { candidates, runs: 2000 });
+  const body = result.body;
+  if (!result.ok || !body) {
+    const errors = body?.errors && typeof body.errors === "object"
+      ? Object.values(body.errors as Record<string, string[]>).flat()
+      : [failure(result, "compare", "The comparison failed.")];
     out.innerHTML = `<p class="error" role="alert">${errors.map((e) => escapeHtml(String(e))).join("<br>")}</p>`;
     return;
   }
-  out.innerHTML = candidateTable(body.candidates, `What-if after lap ${body.afterLap}, ${body.runs} races each`);
+  out.innerHTML = candidateTable(body.candidates as StrategyPlanView["candidates"], `What-if after lap ${body.afterLap}, ${body.runs} races each`);
+  paint(out);
 }
 
 // ---------------------------------------------------------------------------------------------- rendering
@@ -427,6 +467,37 @@ function renderHeader(): void {
   const conn = $("connection");
   conn.dataset.state = state.connection;
   conn.textContent = { connecting: "Connecting", live: "Live", reconnecting: "Reconnecting", offline: "Offline" }[state.connection];
+  renderAccount();
+}
+
+/**
+ * The tenant and role signed in ("demo · admin"), and the sign-out button. The button shows only for a
+ * sign-in with an API key: the development token is handed to anyone on the server's own machine, so signing
+ * out of it would last only until the next load signs the page in again by itself.
+ */
+function renderAccount(): void {
+  const grant = auth.currentGrant();
+  const account = $("account");
+  account.hidden = !grant;
+  account.textContent = grant ? `${grant.tenant} · ${grant.role}` : "";
+  $("sign-out").hidden = !grant || auth.currentSource() !== "key";
+}
+
+/** The controls the role may not use are disabled, saying why (in the title and, for touch and keyboard users, beside them). */
+function applyRole(): void {
+  const gate = (button: string, note: string, action: auth.Action) => {
+    const signedIn = auth.currentGrant() != null;
+    const allowed = auth.can(action);
+    const b = $<HTMLButtonElement>(button);
+    b.disabled = !allowed;
+    if (allowed || !signedIn) b.removeAttribute("title");
+    else b.title = auth.roleCannot(action);
+    const n = $(note);
+    n.hidden = allowed || !signedIn;
+    n.textContent = n.hidden ? "" : auth.roleCannot(action);
+  };
+  gate("start-replay", "replay-role", "replay");
+  gate("compare", "compare-role", "compare");
 }
 
 function renderTower(): void {
@@ -451,6 +522,7 @@ function renderTower(): void {
     if (tr.dataset.html !== html) {
       tr.innerHTML = html;
       tr.dataset.html = html;
+      paint(tr);
     }
     tr.dataset.driver = row.driverCode;
     tr.setAttribute("aria-selected", String(row.car === state.car));
@@ -497,7 +569,7 @@ function towerRow(row: ClassificationRow, index: number): string {
   const outLap = car?.lastLap?.pitOut && !car.inPit;
   const flag = row.status === "inPit" ? `<span class="flag pit">PIT</span>` : outLap ? `<span class="flag out">OUT</span>` : stopped(row) ? `<span class="flag ret">RET</span>` : "";
   return `<td class="pos">${row.position}</td>` +
-    `<td class="drv"><span class="team" style="background:${teamColour(row.team)}"></span><span class="code">${escapeHtml(row.driverCode)}</span>${flag}</td>` +
+    `<td class="drv"><span class="team" data-colour="${teamColour(row.team)}"></span><span class="code">${escapeHtml(row.driverCode)}</span>${flag}</td>` +
     `<td class="num">${index === 0 ? (row.laps > 0 ? `L${row.laps}` : "") : gap(row.gapToLeader)}</td>` +
     `<td class="num">${index === 0 ? "" : gap(row.interval)}</td>` +
     `<td class="num">${lapTime(row.lastLapTime)}</td>` +
@@ -556,6 +628,16 @@ function setHtml(element: HTMLElement, html: string): void {
   if (shown.get(element) === html) return;
   element.innerHTML = html;
   shown.set(element, html);
+  paint(element);
+}
+
+/**
+ * The content security policy refuses style attributes in markup, so markup names the few computed styles
+ * (a team's colour, a bar's height) in data attributes and they are set here, through the DOM.
+ */
+function paint(root: HTMLElement): void {
+  for (const e of root.querySelectorAll<HTMLElement>("[data-colour]")) e.style.background = e.dataset.colour!;
+  for (const e of root.querySelectorAll<HTMLElement>("[data-height]")) e.style.height = `${e.dataset.height}px`;
 }
 
 /** Where the selected (or leading) car would rejoin if it stopped now: the cars around its gap plus the pit loss. */
@@ -599,7 +681,7 @@ function renderCar(): void {
   const view = car ? state.cars.get(car) : undefined;
   const row = state.classification?.rows.find((r) => r.car === car);
   setHtml($("car-title"), car
-    ? `<span class="team" style="background:${teamColour(row?.team ?? view?.team)}"></span>${escapeHtml(view?.driverName ?? row?.driverName ?? car)} <span class="muted">#${escapeHtml(car)} · ${escapeHtml(row?.team ?? view?.team ?? "")}</span>`
+    ? `<span class="team" data-colour="${teamColour(row?.team ?? view?.team)}"></span>${escapeHtml(view?.driverName ?? row?.driverName ?? car)} <span class="muted">#${escapeHtml(car)} · ${escapeHtml(row?.team ?? view?.team ?? "")}</span>`
     : "Select a car in the tower");
   setHtml($("car-stats"), view
     ? [
@@ -710,7 +792,7 @@ function candidateTable(candidates: StrategyPlanView["candidates"], caption: str
   return `<table class="candidates"><caption>${escapeHtml(caption)}</caption><thead><tr><th scope="col">Strategy</th><th scope="col">E[pos]</th><th scope="col">Win</th><th scope="col">Podium</th><th scope="col">Points</th><th scope="col">Regret</th><th scope="col">Finishing position P1 → P${n}</th></tr></thead><tbody>` +
     candidates.map((c) => {
       const max = Math.max(...c.positionProbabilities, 0.0001);
-      const bars = c.positionProbabilities.map((p, i) => `<span style="height:${Math.max(1, Math.round((p / max) * 22))}px" title="P${i + 1}: ${percent(p, 1)}"></span>`).join("");
+      const bars = c.positionProbabilities.map((p, i) => `<span data-height="${Math.max(1, Math.round((p / max) * 22))}" title="P${i + 1}: ${percent(p, 1)}"></span>`).join("");
       return `<tr><td>${escapeHtml(c.name)}</td><td class="num">${c.expectedPosition.toFixed(2)}</td><td class="num">${percent(c.win)}</td><td class="num">${percent(c.podium)}</td><td class="num">${percent(c.points)}</td><td class="num">${c.regret.toFixed(2)}</td><td><div class="dist" role="img" aria-label="finishing-position distribution of ${escapeHtml(c.name)}">${bars}</div></td></tr>`;
     }).join("") + "</tbody></table>";
 }
@@ -726,6 +808,10 @@ function renderStrategy(): void {
   const out = $("strategy-body");
   if (!car) {
     setHtml(out, `<p class="muted">Select a car in the tower to plan its race.</p>`);
+    return;
+  }
+  if (!plan && planRefused) {
+    setHtml(out, `<p class="notice" data-testid="strategy-refused">${escapeHtml(planRefused)}</p>`);
     return;
   }
   if (!plan) {
@@ -809,6 +895,28 @@ function wire(): void {
   });
   $("new-replay").addEventListener("click", () => void openSession(null));
   $<HTMLFormElement>("whatif-form").addEventListener("submit", (e) => void compareWhatIf(e));
+  $("sign-out").addEventListener("click", () => {
+    void live.stop();
+    auth.signOut();
+  });
+  auth.onAuth((event) => {
+    applyRole();
+    touch("header");
+    if (event.kind === "signed-in") {
+      // A new sign-in may have another role: what the last one was refused is asked again.
+      planRefused = null;
+      touch("strategy");
+    }
+    if (event.kind === "signed-out") {
+      // The panel is up; the hub and the calls wait for the next sign-in.
+      void live.stop();
+    } else if (event.kind === "signed-in" && event.previous) {
+      // Signed in again after the panel. Another tenant's sign-in starts the page afresh, so that nothing of
+      // the previous tenant stays on it (the key is in sessionStorage: the reload signs in at once).
+      if (event.previous.tenant !== event.grant.tenant) location.reload();
+      else void resume();
+    }
+  });
   window.addEventListener("popstate", () => {
     const before = state.session;
     readUrl();
@@ -817,11 +925,20 @@ function wire(): void {
   });
 }
 
+/** After signing in again: the sessions list, and the hub, which joins the session again (its state once more). */
+async function resume(): Promise<void> {
+  await loadSessions();
+  await live.start();
+}
+
 readUrl();
 wire();
+applyRole();
 touch("header", "tower", "tabs", "alerts", "race", "car", "strategy");
 requestAnimationFrame(frame);
 void (async () => {
+  // Signed in first (the development token, a stored key, or the panel): every call and the hub need a token.
+  await auth.start();
   await loadSessions();
   await live.start();
   await live.join(state.session);

@@ -90,7 +90,7 @@ internal static class ModelCommands
 
         Write(output, NextLapModel.Task, "ML.NET FastTree regression: next lap minus the recent clean pace of the car", NextLapExample.FeatureColumns, nextLapMetrics, trained, trainedOn,
             path => NextLapModel.Train(sets.SelectMany(s => s.NextLap)).Save(path));
-        Write(output, PitModel.Task, "ML.NET FastForest + FastTree binary classification, mean of calibrated probabilities: pit at the end of the next lap", PitExample.FeatureColumns, pitMetrics, trained, trainedOn,
+        Write(output, PitModel.Task, "ML.NET LightGBM binary classification (boosted trees): pit at the end of the next lap", PitExample.BoostedColumns, pitMetrics, trained, trainedOn,
             path =>
             {
                 PitModel.Train(sets.SelectMany(s => s.Pit)).Save(path);

@@ -4,6 +4,7 @@ using StratX.Domain.Identity;
 using StratX.Domain.Recordings;
 using StratX.Grains;
 using StratX.Grains.Ingestion;
+using StratX.Grains.Security;
 using StratX.Grains.Views;
 using StratX.Ingestion.Replay;
 
@@ -52,6 +53,9 @@ internal static class ReplayCommand
 
         await using var silo = await EmbeddedSilo.StartAsync(cancellationToken);
         var session = new SessionKey(TenantId.Demo, new SessionId("replay"));
+
+        // The command is the only client of its own silo and replays into the demo tenant: it acts for that tenant.
+        using var tenant = TenantContext.Enter(session.Tenant);
         var grain = silo.Grains.GetGrain<ISessionGrain>(session.ToString());
         await grain.StartReplay(new ReplayRequest
         {

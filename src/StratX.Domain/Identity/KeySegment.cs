@@ -8,10 +8,11 @@ namespace StratX.Domain.Identity;
 /// </summary>
 internal static partial class KeySegment
 {
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
+    // \z, not $: '$' also matches before a final line break, which would let "acme\n" through.
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]{0,63}\z")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9]{1,8}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9]{1,8}\z")]
     private static partial Regex CarPattern();
 
     public static bool IsValidName(string? value) => value is not null && NamePattern().IsMatch(value);

@@ -36,6 +36,14 @@ public sealed record ReplayRequest
     /// <summary>How many times the replay has been resumed so far.</summary>
     [Id(7)]
     public int Resumes { get; init; }
+
+    /// <summary>
+    /// The most input events (timing and race-control events, telemetry samples one by one) the replay publishes
+    /// per second, whatever its speed: its tenant's quota, so that one team's full-speed replays cannot take the
+    /// cluster from another team's live race. Null: no limit.
+    /// </summary>
+    [Id(8)]
+    public int? MaxEventsPerSecond { get; init; }
 }
 
 /// <summary>Where a recording is on the silo's disk and in which format.</summary>

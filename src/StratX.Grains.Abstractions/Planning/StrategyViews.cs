@@ -205,6 +205,23 @@ public sealed record StrategyComparisonRequest
 
     [Id(2)]
     public ulong Seed { get; init; } = 1;
+
+    /// <summary>What is wrong with the request whatever the race is doing: how many candidates and runs it asks for (empty when nothing).</summary>
+    public IReadOnlyList<string> Validate(int maxCandidates, int maxRuns)
+    {
+        var errors = new List<string>();
+        if (Candidates.Count is 0 || Candidates.Count > maxCandidates)
+        {
+            errors.Add($"give 1 to {maxCandidates} candidate strategies (got {Candidates.Count}).");
+        }
+
+        if (Runs < 1 || Runs > maxRuns)
+        {
+            errors.Add($"runs must be 1 to {maxRuns} (got {Runs}).");
+        }
+
+        return errors;
+    }
 }
 
 /// <summary>The candidates of a <see cref="StrategyComparisonRequest"/>, in the order given; or why they could not be compared.</summary>

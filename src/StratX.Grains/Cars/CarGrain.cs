@@ -9,6 +9,7 @@ using StratX.Domain.Predictions;
 using StratX.Grains.Hosting;
 using StratX.Grains.Ingestion;
 using StratX.Grains.Observability;
+using StratX.Grains.Security;
 using StratX.Grains.Streams;
 using StratX.Grains.Updates;
 using StratX.Grains.Views;
@@ -32,7 +33,7 @@ public sealed partial class CarGrain(
     StratXMetrics metrics,
     TimeProvider time,
     ILogger<CarGrain> logger)
-    : Grain, ICarGrain, IStreamSubscriptionObserver, IAsyncObserver<CarEvent>, IAsyncObserver<TelemetryBatch>
+    : Grain, ICarGrain, ITenantScopedGrain, IStreamSubscriptionObserver, IAsyncObserver<CarEvent>, IAsyncObserver<TelemetryBatch>
 {
     /// <summary>Telemetry applied but not yet written is written at the latest this long after.</summary>
     private static readonly TimeSpan TelemetryWriteInterval = TimeSpan.FromSeconds(5);
@@ -117,7 +118,14 @@ public sealed partial class CarGrain(
             ? handleFactory.Create<TelemetryBatch>().ResumeAsync(this)
             : handleFactory.Create<CarEvent>().ResumeAsync(this);
 
-    public Task OnNextAsync(CarEvent item, StreamSequenceToken? token = null) => ApplyOrReload(ApplyTiming(item));
+    public async Task OnNextAsync(CarEvent item, StreamSequenceToken? token = null)
+    {
+        using var span = StratXTracing.StartApply(item);
+        using (StratXTracing.Carry(span))
+        {
+            await ApplyOrReload(ApplyTiming(item));
+        }
+    }
 
     public Task OnNextAsync(TelemetryBatch item, StreamSequenceToken? token = null) => ApplyOrReload(ApplyTelemetry(item));
 

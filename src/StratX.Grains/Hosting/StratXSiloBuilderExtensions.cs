@@ -11,6 +11,7 @@ using StratX.Grains.Ingestion;
 using StratX.Grains.Observability;
 using StratX.Grains.Planning;
 using StratX.Grains.Rollout;
+using StratX.Grains.Security;
 using StratX.Models.Scoring;
 
 namespace StratX.Grains.Hosting;
@@ -20,7 +21,7 @@ public static class StratXSiloBuilderExtensions
     /// <summary>
     /// Everything a StratX silo needs: storage, streams and reminders for the mode (<see cref="ClusterHosting.Mode"/>:
     /// in memory when embedded; PostgreSQL and Kafka in a cluster), the ingestion grain service and its client,
-    /// model loading and the simulation scheduler of strategy planners.
+    /// model loading, the simulation scheduler of strategy planners, and the tenant call filter.
     /// </summary>
     public static ISiloBuilder AddStratX(this ISiloBuilder silo, IConfiguration? configuration = null)
     {
@@ -92,6 +93,9 @@ public static class StratXSiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<StratXMetrics>();
+
+        // Every silo, embedded or in a cluster, admits a call to a tenant's grain only for that tenant.
+        silo.AddIncomingGrainCallFilter<TenantCallFilter>();
         return silo;
     }
 

@@ -17,8 +17,15 @@ public sealed class StrategyOptions
     /// <summary>Candidates a plan shows, best first.</summary>
     public int CandidatesShown { get; set; } = 12;
 
-    /// <summary>Most simulations a silo runs at once (each uses every core); more wait their turn.</summary>
+    /// <summary>Most simulations a silo runs at once; more wait their turn.</summary>
     public int MaxConcurrentSimulations { get; set; } = 1;
+
+    /// <summary>
+    /// Threads one simulation may use on a silo. The default leaves one core to the live pipeline (laps applied,
+    /// scored and pushed), so that a team's what-ifs and simulations cannot hold up another team's live race;
+    /// 0 lets a simulation use every core.
+    /// </summary>
+    public int SimulationThreads { get; set; } = Math.Max(1, Environment.ProcessorCount - 1);
 
     /// <summary>Most simulated races a what-if comparison may ask for per candidate.</summary>
     public int MaxComparisonRuns { get; set; } = 20_000;

@@ -3,6 +3,7 @@ using Orleans.Streams;
 using StratX.Domain.Identity;
 using StratX.Grains.Hosting;
 using StratX.Grains.Observability;
+using StratX.Grains.Security;
 using StratX.Ingestion.Replay;
 using StratX.Ingestion.Validation;
 
@@ -93,6 +94,10 @@ internal sealed partial class ReplayJob
 
     private async Task RunAsync()
     {
+        // The job acts for the session's tenant: its reports to the session and every item it publishes (which the
+        // stream providers deliver with this context) say so. Whoever started it (a request, the session's
+        // reminder resuming it) may have left no tenant in the context, or the job may outlive that call.
+        using var tenant = TenantContext.Enter(_request.Session.Tenant);
         var session = _grains.GetGrain<ISessionGrain>(_request.Session.ToString());
         using var reporting = new CancellationTokenSource();
         var reporter = ReportPeriodically(session, reporting.Token);
@@ -100,7 +105,7 @@ internal sealed partial class ReplayJob
         {
             var location = _request.Recording;
             var recording = RaceRecordings.Open(location.Format, location.Path, location.Round, _rejections, _request.IncludeTelemetry);
-            _sink = new StreamReplaySink(_events, _request.Session, _window, _time, _options.PipelinedWrites, _metrics);
+            _sink = new StreamReplaySink(_events, _request.Session, _window, _time, _options.PipelinedWrites, _metrics, _request.MaxEventsPerSecond);
             _state = IngestionState.Running;
             if (_request.ResumeAfter is null)
             {
@@ -149,6 +154,7 @@ internal sealed partial class ReplayJob
             LogFailed(e, _request.Session);
         }
 
+        _sink?.Dispose();
         _completedAt = _time.GetUtcNow();
         await reporting.CancelAsync();
         await reporter;

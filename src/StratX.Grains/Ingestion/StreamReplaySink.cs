@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Orleans.Streams;
 using StratX.Domain.Events;
 using StratX.Domain.Identity;
@@ -18,8 +19,23 @@ namespace StratX.Grains.Ingestion;
 /// issues the next; the in-flight window still bounds how many are outstanding, and <see cref="FlushAsync"/>
 /// waits for the rest. Otherwise each write completes before the next is issued.
 /// </remarks>
-internal sealed class StreamReplaySink(IStreamProvider events, SessionKey session, InFlightWindow window, TimeProvider time, bool pipelined = false, StratXMetrics? metrics = null) : IReplaySink
+internal sealed class StreamReplaySink(IStreamProvider events, SessionKey session, InFlightWindow window, TimeProvider time, bool pipelined = false, StratXMetrics? metrics = null, int? maxEventsPerSecond = null) : IReplaySink, IDisposable
 {
+    // A token bucket refilled ten times a second holds a replay to its events-per-second quota; a telemetry batch
+    // takes as many tokens as it has samples (at most a bucket's worth, so a batch larger than that still passes).
+    private readonly int _bucket = Math.Max(1, (maxEventsPerSecond ?? 0) / 10);
+    private readonly TokenBucketRateLimiter? _budget = maxEventsPerSecond is { } rate
+        ? new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = Math.Max(1, rate / 10),
+            TokensPerPeriod = Math.Max(1, rate / 10),
+            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        })
+        : null;
+
     private readonly Queue<Task> _writes = new();
     private readonly Dictionary<CarId, IAsyncStream<CarEvent>> _timing = [];
     private readonly Dictionary<CarId, IAsyncStream<TelemetryBatch>> _telemetry = [];
@@ -35,8 +51,9 @@ internal sealed class StreamReplaySink(IStreamProvider events, SessionKey sessio
 
     public async ValueTask PublishSessionEventAsync(SessionEvent sessionEvent, CancellationToken cancellationToken)
     {
+        await Spend(1, cancellationToken);
         await window.EnterAsync(EventChannel.RaceControl, null, sessionEvent.Sequence, cancellationToken);
-        await Write(_raceControl.OnNextAsync(sessionEvent with { IngestedAtTicks = Now }));
+        await PublishTraced(_raceControl, sessionEvent with { IngestedAtTicks = Now });
         Events++;
         metrics?.Ingested("replay", "race-control");
     }
@@ -49,8 +66,9 @@ internal sealed class StreamReplaySink(IStreamProvider events, SessionKey sessio
             _timing[timingEvent.Car] = stream;
         }
 
+        await Spend(1, cancellationToken);
         await window.EnterAsync(EventChannel.Timing, timingEvent.Car, timingEvent.Sequence, cancellationToken);
-        await Write(stream.OnNextAsync(timingEvent with { IngestedAtTicks = Now }));
+        await PublishTraced(stream, timingEvent with { IngestedAtTicks = Now });
         Events++;
         metrics?.Ingested("replay", "timing");
     }
@@ -63,6 +81,7 @@ internal sealed class StreamReplaySink(IStreamProvider events, SessionKey sessio
             _telemetry[batch.Car] = stream;
         }
 
+        await Spend(batch.Samples.Length, cancellationToken);
         await window.EnterAsync(EventChannel.Telemetry, batch.Car, batch.Sequence, cancellationToken);
         await Write(stream.OnNextAsync(batch with { IngestedAtTicks = Now }));
         TelemetryBatches++;
@@ -77,6 +96,30 @@ internal sealed class StreamReplaySink(IStreamProvider events, SessionKey sessio
         {
             await write;
         }
+    }
+
+    public void Dispose() => _budget?.Dispose();
+
+    private async ValueTask Spend(int events, CancellationToken cancellationToken)
+    {
+        if (_budget is not null)
+        {
+            using var lease = await _budget.AcquireAsync(Math.Clamp(events, 1, _bucket), cancellationToken);
+        }
+    }
+
+    /// <summary>Publishes an event in its ingest span: the stream item carries the span as its publisher.</summary>
+    private async ValueTask PublishTraced<T>(IAsyncStream<T> stream, T item)
+        where T : RaceEvent
+    {
+        using var span = StratXTracing.StartIngest(item, "replay");
+        Task write;
+        using (StratXTracing.Carry(span))
+        {
+            write = stream.OnNextAsync(item);
+        }
+
+        await Write(write);
     }
 
     private async ValueTask Write(Task write)

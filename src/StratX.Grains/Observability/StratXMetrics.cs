@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using StratX.Domain.Predictions;
+using StratX.Grains.Security;
 using StratX.Grains.TeamTelemetry;
 
 namespace StratX.Grains.Observability;
@@ -25,6 +26,7 @@ public sealed class StratXMetrics
     private readonly Counter<long> _simulations;
     private readonly Histogram<double> _simulationDuration;
     private readonly Counter<long> _recommendations;
+    private readonly Counter<long> _deniedCalls;
     private readonly TimeProvider _time;
 
     public StratXMetrics(IMeterFactory meters, TimeProvider time)
@@ -50,6 +52,12 @@ public sealed class StratXMetrics
         }
 
         _recommendations = meter.CreateCounter<long>("stratx.recommendations", "{recommendation}", "Strategy plans made (a recommended strategy with its confidence), by what triggered them");
+        _deniedCalls = meter.CreateCounter<long>("stratx.grain_calls.denied", "{call}", "Calls to a tenant's grain refused by the tenant call filter, by reason");
+        // Like the rejections, at 0 from the start: an alert on any denial needs no first denial to exist.
+        foreach (var reason in TenantCallFilter.Reasons)
+        {
+            _deniedCalls.Add(0, new KeyValuePair<string, object?>("reason", reason));
+        }
     }
 
     public void Ingested(string source, string kind, long count = 1) =>
@@ -104,6 +112,9 @@ public sealed class StratXMetrics
 
     /// <summary>A strategy plan was made and published (triggered by <paramref name="reason"/>: a lap, a track status change, a request).</summary>
     public void Recommended(string reason) => _recommendations.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>The tenant call filter refused a call; the reason only, never the tenant or the key.</summary>
+    public void GrainCallDenied(string reason) => _deniedCalls.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     private void Count(PredictionOrigin? origin)
     {

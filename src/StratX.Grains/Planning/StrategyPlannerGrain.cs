@@ -7,6 +7,7 @@ using StratX.Domain.Identity;
 using StratX.Domain.Racing;
 using StratX.Grains.Hosting;
 using StratX.Grains.Observability;
+using StratX.Grains.Security;
 using StratX.Grains.Streams;
 using StratX.Grains.Updates;
 using StratX.Grains.Views;
@@ -31,7 +32,7 @@ public sealed partial class StrategyPlannerGrain(
     StratXMetrics metrics,
     TimeProvider time,
     ILogger<StrategyPlannerGrain> logger)
-    : Grain, IStrategyPlannerGrain
+    : Grain, IStrategyPlannerGrain, ITenantScopedGrain
 {
     /// <summary>
     /// The circuit model plans use: typical dry-race values (docs/MODELS.md), with the circuit's pit losses under
@@ -54,15 +55,36 @@ public sealed partial class StrategyPlannerGrain(
     private long _superseded;
     private bool _planInFlight;
     private bool _raceOver;
+    private Task? _started;
 
     private StrategyOptions Options => options.Value;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _key = CarKey.Parse(this.GetPrimaryKeyString());
         _updates = RaceStreams.Updates(this.GetStreamProvider(OrleansNames.UpdateStreams), _key.Session);
-        await Session().FollowStrategy(_key.Car);
-        Replan(PlanReason.Started);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Following the session and the first plan start with the first call the grain takes, not on activation:
+    /// a call the tenant call filter refuses has already activated its target, and must set nothing going there.
+    /// A start that failed (the session unreachable) is tried again by the next call.
+    /// </summary>
+    private Task Started()
+    {
+        if (_started is null || _started.IsFaulted || _started.IsCanceled)
+        {
+            _started = StartAsync();
+        }
+
+        return _started;
+
+        async Task StartAsync()
+        {
+            await Session().FollowStrategy(_key.Car);
+            Replan(PlanReason.Started);
+        }
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -76,6 +98,7 @@ public sealed partial class StrategyPlannerGrain(
 
     public async ValueTask<StrategyPlanView?> GetPlan(TimeSpan wait)
     {
+        await Started();
         if (_plan is not null || wait <= TimeSpan.Zero)
         {
             return _plan;
@@ -91,31 +114,22 @@ public sealed partial class StrategyPlannerGrain(
         }
     }
 
-    public ValueTask OnLapCompleted(int lap)
+    public async ValueTask OnLapCompleted(int lap)
     {
+        await Started();
         Replan(PlanReason.Lap);
-        return ValueTask.CompletedTask;
     }
 
-    public ValueTask OnTrackStatusChanged(TrackStatus status)
+    public async ValueTask OnTrackStatusChanged(TrackStatus status)
     {
+        await Started();
         Replan(PlanReason.TrackStatus);
-        return ValueTask.CompletedTask;
     }
 
     public async ValueTask<StrategyComparison> Compare(StrategyComparisonRequest request)
     {
-        var errors = new List<string>();
-        if (request.Candidates.Count is 0 || request.Candidates.Count > Options.MaxComparisonCandidates)
-        {
-            errors.Add($"give 1 to {Options.MaxComparisonCandidates} candidate strategies (got {request.Candidates.Count}).");
-        }
-
-        if (request.Runs < 1 || request.Runs > Options.MaxComparisonRuns)
-        {
-            errors.Add($"runs must be 1 to {Options.MaxComparisonRuns} (got {request.Runs}).");
-        }
-
+        await Started();
+        var errors = request.Validate(Options.MaxComparisonCandidates, Options.MaxComparisonRuns);
         if (errors.Count > 0)
         {
             return new StrategyComparison { Car = _key, Errors = errors };

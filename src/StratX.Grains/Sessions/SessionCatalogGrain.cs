@@ -1,3 +1,4 @@
+using StratX.Grains.Security;
 using StratX.Grains.Views;
 
 namespace StratX.Grains.Sessions;
@@ -12,7 +13,7 @@ public sealed class SessionCatalogState
 /// <summary>The list of a tenant's sessions, keyed "{tenant}".</summary>
 public sealed class SessionCatalogGrain(
     [PersistentState("catalog", OrleansNames.RaceStateStorage)] IPersistentState<SessionCatalogState> state)
-    : Grain, ISessionCatalogGrain
+    : Grain, ISessionCatalogGrain, ITenantScopedGrain
 {
     public async ValueTask Register(SessionListing listing)
     {

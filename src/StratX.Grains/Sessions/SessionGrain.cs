@@ -9,6 +9,7 @@ using StratX.Domain.Predictions;
 using StratX.Grains.Hosting;
 using StratX.Grains.Ingestion;
 using StratX.Grains.Observability;
+using StratX.Grains.Security;
 using StratX.Grains.Streams;
 using StratX.Grains.Updates;
 using StratX.Grains.Views;
@@ -31,7 +32,7 @@ public sealed partial class SessionGrain(
     StratXMetrics metrics,
     TimeProvider time,
     ILogger<SessionGrain> logger)
-    : Grain, ISessionGrain, IStreamSubscriptionObserver, IAsyncObserver<SessionEvent>, IRemindable
+    : Grain, ISessionGrain, ITenantScopedGrain, IStreamSubscriptionObserver, IAsyncObserver<SessionEvent>, IRemindable
 {
     /// <summary>While a replay runs, this reminder makes sure it keeps running (see <see cref="ReceiveReminder"/>).</summary>
     private const string ReplayWatch = "replay-watch";
@@ -66,6 +67,8 @@ public sealed partial class SessionGrain(
 
     public async Task OnNextAsync(SessionEvent item, StreamSequenceToken? token = null)
     {
+        using var span = StratXTracing.StartApply(item);
+        using var carried = StratXTracing.Carry(span);
         try
         {
             await ApplyRaceControl(item);

@@ -4,6 +4,7 @@ using StratX.Domain.Identity;
 using StratX.Domain.Laps;
 using StratX.Domain.Tyres;
 using StratX.Grains.Hosting;
+using StratX.Grains.Security;
 using StratX.Grains.Streams;
 using StratX.Grains.Updates;
 using StratX.Grains.Views;
@@ -15,7 +16,7 @@ public sealed class StintGrain(
     [PersistentState("stint", OrleansNames.RaceStateStorage)] IPersistentState<StintState> state,
     IOptions<UpdateOptions> updateOptions,
     TimeProvider time)
-    : Grain, IStintGrain
+    : Grain, IStintGrain, ITenantScopedGrain
 {
     private StintKey _key;
     private IAsyncStream<RaceUpdate> _updates = null!;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using StratX.Domain.Identity;
+using StratX.Grains.Security;
 
 namespace StratX.Grains.TeamTelemetry;
 
@@ -62,6 +63,9 @@ public sealed class SessionRosters(IGrainFactory grains, TimeProvider time, IOpt
 
     private async Task<SessionRoster> FetchAsync(SessionKey session)
     {
+        // A cached fetch serves every later caller of the session, so it acts for the session's tenant itself
+        // rather than for whichever caller happened to start it.
+        using var tenant = TenantContext.Enter(session.Tenant);
         var grain = grains.GetGrain<ISessionGrain>(session.ToString());
         if (await grain.GetSummary() is not { } summary)
         {

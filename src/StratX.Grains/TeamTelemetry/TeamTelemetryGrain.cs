@@ -4,6 +4,7 @@ using Orleans.Streams;
 using StratX.Domain.Events;
 using StratX.Domain.Identity;
 using StratX.Grains.Hosting;
+using StratX.Grains.Security;
 using StratX.Grains.Streams;
 
 namespace StratX.Grains.TeamTelemetry;
@@ -22,7 +23,7 @@ public sealed partial class TeamTelemetryGrain(
     IOptions<IngestionOptions> ingestion,
     TimeProvider time,
     ILogger<TeamTelemetryGrain> logger)
-    : Grain, ITeamTelemetryGrain
+    : Grain, ITeamTelemetryGrain, ITenantScopedGrain
 {
     /// <summary>Gaps and out-of-order messages remembered, to explain late duplicates and for the status.</summary>
     private const int HistoryKept = 32;
@@ -126,6 +127,9 @@ public sealed partial class TeamTelemetryGrain(
     {
         var batchSize = Math.Max(1, ingestion.Value.MaxBatchSamples);
         var ingestedAt = time.GetUtcNow().UtcTicks;
+
+        // The batches are delivered to the car grain with this context: they act for the car's tenant.
+        using var tenant = TenantContext.Enter(_key.Session.Tenant);
         for (var start = 0; start < samples.Length; start += batchSize)
         {
             var batch = samples[start..Math.Min(samples.Length, start + batchSize)];

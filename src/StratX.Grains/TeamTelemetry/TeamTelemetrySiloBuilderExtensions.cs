@@ -26,8 +26,8 @@ public static class TeamTelemetrySiloBuilderExtensions
                     options.BootstrapServers = kafka["BootstrapServers"];
                 }
 
-                options.SecurityProtocol ??= kafka.GetValue<Confluent.Kafka.SecurityProtocol?>("SecurityProtocol");
-                options.SaslMechanism ??= kafka.GetValue<Confluent.Kafka.SaslMechanism?>("SaslMechanism");
+                options.SecurityProtocol ??= KafkaEnum<Confluent.Kafka.SecurityProtocol>(kafka, "SecurityProtocol");
+                options.SaslMechanism ??= KafkaEnum<Confluent.Kafka.SaslMechanism>(kafka, "SaslMechanism");
                 options.SaslUsername ??= kafka["SaslUsername"];
                 options.SaslPassword ??= kafka["SaslPassword"];
             });
@@ -38,5 +38,22 @@ public static class TeamTelemetrySiloBuilderExtensions
         silo.Services.AddHostedService(sp => sp.GetRequiredService<TeamTelemetrySource>());
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<TeamTelemetrySource>());
         return silo;
+    }
+
+    /// <summary>
+    /// A value of the shared <c>Kafka</c> section, which the stream provider reads in librdkafka's spelling
+    /// (<c>SASL_SSL</c>, <c>PLAIN</c>): either that or the enum's name (<c>SaslSsl</c>) is accepted.
+    /// </summary>
+    private static T? KafkaEnum<T>(IConfigurationSection kafka, string key)
+        where T : struct, Enum
+    {
+        if (kafka[key] is not { Length: > 0 } value)
+        {
+            return null;
+        }
+
+        return Enum.TryParse<T>(value.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+            ? parsed
+            : throw new InvalidOperationException($"{kafka.Path}:{key} is '{value}': use one of {string.Join(", ", Enum.GetNames<T>())} (or librdkafka's spelling, e.g. SASL_SSL).");
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StratX.Grains.Observability;
+using StratX.Grains.Security;
 using ErrorCode = Confluent.Kafka.ErrorCode;
 
 namespace StratX.Grains.TeamTelemetry;
@@ -358,6 +359,9 @@ public sealed partial class TeamTelemetrySource(
             {
                 return new Verdict(validation.Rejection, 0);
             }
+
+            // The message names its car, and so its tenant: everything done for it acts for that tenant.
+            using var tenant = TenantContext.Enter(message.Car.Session.Tenant);
 
             // Checked here as well as in the grain, so messages for made-up sessions and cars activate no grain.
             if ((await _source._rosters.GetAsync(message.Car.Session)).Check(message.Car) is { } unknown)

@@ -67,6 +67,11 @@ public static class TeamTelemetryValidator
         {
             return Reject(TelemetryRejectionReason.NotJson, e.Message);
         }
+        catch (InvalidOperationException e)
+        {
+            // Well-formed JSON whose string escapes are not text (a lone surrogate such as \ud800).
+            return Reject(TelemetryRejectionReason.NotJson, $"a string is not valid text: {e.Message}");
+        }
 
         return parser.Problem is { } problem
             ? Reject(TelemetryRejectionReason.Schema, problem)

@@ -51,10 +51,12 @@ public sealed partial class FastF1Recording : IRaceRecording
     public static IReadOnlyList<(int Round, string EventName)> Rounds(string path)
     {
         var file = Path.GetFileName(path);
-        using var reader = CsvFiles.Open(path);
+        using var reader = CsvFiles.Open(path, file);
         int round = CsvFiles.Column(reader, "RoundNumber", file), name = CsvFiles.Column(reader, "EventName", file);
         var rounds = new SortedDictionary<int, string>();
-        while (reader.Read())
+
+        // CSV broken beyond some point ends the list; reading a round rejects it with its line.
+        while (CsvFiles.Read(reader, file, 0, new RejectionLog(keep: 0)))
         {
             if (int.TryParse(reader.GetFieldSpan(round), NumberStyles.None, CultureInfo.InvariantCulture, out var r) && !rounds.ContainsKey(r))
             {
@@ -75,14 +77,30 @@ public sealed partial class FastF1Recording : IRaceRecording
 
         var file = Path.GetFileName(csvPath);
         var season = SeasonOf(csvPath) ?? throw new InvalidDataException($"{file}: the season is not in the file name (expected race_laps_YYYY.csv).");
-        var warnings = new List<string>();
         if (history is null && HistoryLocator.FindFor(csvPath) is { } historyFolder)
         {
             history = HistoryTables.Load(historyFolder);
         }
 
+        using var reader = CsvFiles.Open(csvPath, file);
+        return Open(reader, file, season, round, rejections, history);
+    }
+
+    /// <summary>
+    /// One round of a season file from CSV text already open (e.g. held in memory), with the history given
+    /// (none is looked for); <paramref name="file"/> names it in rejections.
+    /// </summary>
+    internal static FastF1Recording Open(TextReader csv, string file, int season, int round, IRejectionSink rejections, HistoryTables? history)
+    {
+        using var reader = CsvFiles.Open(csv, file);
+        return Open(reader, file, season, round, rejections, history);
+    }
+
+    private static FastF1Recording Open(Sylvan.Data.Csv.CsvDataReader reader, string file, int season, int round, IRejectionSink rejections, HistoryTables? history)
+    {
+        var warnings = new List<string>();
         var historyRace = history?.FindRace(season, round);
-        var rows = ReadRows(csvPath, file, round, rejections);
+        var rows = ReadRows(reader, file, round, rejections);
         if (rows.Count == 0)
         {
             throw new InvalidDataException($"{file} has no laps of round {round}.");
@@ -296,9 +314,8 @@ public sealed partial class FastF1Recording : IRaceRecording
         CarId Car, string Code, int Lap, TimeSpan Time, double? LapTime, int? Stint, TimeSpan? PitOut, TimeSpan? PitIn,
         TyreCompound Compound, int? TyreLife, string? Team, string TrackStatus, int? Position, string EventName, long Line);
 
-    private static List<LapRow> ReadRows(string path, string file, int round, IRejectionSink rejections)
+    private static List<LapRow> ReadRows(Sylvan.Data.Csv.CsvDataReader reader, string file, int round, IRejectionSink rejections)
     {
-        using var reader = CsvFiles.Open(path);
         int roundColumn = CsvFiles.Column(reader, "RoundNumber", file), time = CsvFiles.Column(reader, "Time", file),
             driver = CsvFiles.Column(reader, "Driver", file), number = CsvFiles.Column(reader, "DriverNumber", file),
             lapTime = CsvFiles.Column(reader, "LapTime", file), lapNumber = CsvFiles.Column(reader, "LapNumber", file),
@@ -309,7 +326,7 @@ public sealed partial class FastF1Recording : IRaceRecording
             eventName = CsvFiles.Column(reader, "EventName", file);
         var rows = new List<LapRow>();
         long line = 1;
-        while (reader.Read())
+        while (CsvFiles.Read(reader, file, line, rejections))
         {
             line++;
             if (reader.RowFieldCount != reader.FieldCount)
@@ -358,9 +375,10 @@ public sealed partial class FastF1Recording : IRaceRecording
         return rows;
     }
 
-    [GeneratedRegex(@"(?:race|sprint)_laps_(\d{4})\.csv$", RegexOptions.IgnoreCase)]
+    // \z, not $: $ also matches before a final newline, so "race_laps_2021.csv\n" would pass for a season file.
+    [GeneratedRegex(@"(?:race|sprint)_laps_(\d{4})\.csv\z", RegexOptions.IgnoreCase)]
     private static partial Regex SeasonPattern();
 
-    [GeneratedRegex("^[A-Z]{3}$")]
+    [GeneratedRegex(@"^[A-Z]{3}\z")]
     private static partial Regex DriverCodePattern();
 }

@@ -50,28 +50,38 @@ public sealed class HistoryTables
             .Where(r => r.Number is not null)
             .Select(r => new Entry(CarId.FromNumber(r.Number!.Value), r.DriverCode, r.DriverName, r.Team, r.Grid))];
 
-    private static HistoryTables Read(string folder)
+    private static HistoryTables Read(string folder) => Read(folder, file =>
     {
-        var circuits = ReadTable(folder, "circuits.csv", row => (Id: row.Int("circuitId"), Name: row.Text("name"), Country: row.Text("country")))
-            .ToDictionary(c => c.Id);
-        var drivers = ReadTable(folder, "drivers.csv", row => (Id: row.Int("driverId"), Code: row.Text("code"), Name: $"{row.Text("forename")} {row.Text("surname")}"))
-            .ToDictionary(d => d.Id);
-        var teams = ReadTable(folder, "constructors.csv", row => (Id: row.Int("constructorId"), Name: row.Text("name")))
-            .ToDictionary(t => t.Id, t => t.Name);
-        var statuses = ReadTable(folder, "status.csv", row => (Id: row.Int("statusId"), Text: row.Text("status")))
-            .ToDictionary(s => s.Id, s => s.Text);
+        var path = Path.Combine(folder, file);
+        return File.Exists(path) ? CsvFiles.Open(path, file) : throw new FileNotFoundException($"The history folder {folder} has no {file}.", path);
+    });
 
-        var races = ReadTable(folder, "races.csv", row =>
+    /// <summary>
+    /// The tables from CSV text already open (e.g. held in memory): <paramref name="open"/> gives each table's
+    /// text by file name ("races.csv"). A malformed row is an <see cref="InvalidDataException"/> naming file and line.
+    /// </summary>
+    internal static HistoryTables Read(string folder, Func<string, TextReader> open) => Read(folder, file => CsvFiles.Open(open(file), file));
+
+    private static HistoryTables Read(string folder, Func<string, Sylvan.Data.Csv.CsvDataReader> open)
+    {
+        var circuits = Unique(ReadTable(open, "circuits.csv", row => (Id: row.Int("circuitId"), Name: row.Text("name"), Country: row.Text("country"))), c => c.Id, "circuits.csv", "circuitId");
+        var drivers = Unique(ReadTable(open, "drivers.csv", row => (Id: row.Int("driverId"), Code: row.Text("code"), Name: $"{row.Text("forename")} {row.Text("surname")}")), d => d.Id, "drivers.csv", "driverId");
+        var teams = Unique(ReadTable(open, "constructors.csv", row => (Id: row.Int("constructorId"), Name: row.Text("name"))), t => t.Id, "constructors.csv", "constructorId")
+            .ToDictionary(t => t.Key, t => t.Value.Name);
+        var statuses = Unique(ReadTable(open, "status.csv", row => (Id: row.Int("statusId"), Text: row.Text("status"))), s => s.Id, "status.csv", "statusId")
+            .ToDictionary(s => s.Key, s => s.Value.Text);
+
+        var races = Unique(ReadTable(open, "races.csv", row =>
         {
             var circuit = circuits.GetValueOrDefault(row.Int("circuitId"));
-            var date = DateOnly.ParseExact(row.Text("date"), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var date = row.Date("date");
             DateTimeOffset? start = TimeOnly.TryParseExact(row.Text("time"), "HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
                 ? new DateTimeOffset(date.ToDateTime(time), TimeSpan.Zero)
                 : null;
             return new HistoryRace(row.Int("raceId"), row.Int("year"), row.Int("round"), row.Text("name"), circuit.Name, circuit.Country, date, start);
-        }).ToDictionary(r => r.RaceId);
+        }), r => r.RaceId, "races.csv", "raceId");
 
-        var results = ReadTable(folder, "results.csv", row =>
+        var results = ReadTable(open, "results.csv", row =>
         {
             var driver = drivers.GetValueOrDefault(row.Int("driverId"));
             var code = string.IsNullOrEmpty(driver.Code) || driver.Code == @"\N" ? "???" : driver.Code;
@@ -94,23 +104,43 @@ public sealed class HistoryTables
         return new HistoryTables(folder, races, results);
     }
 
-    private static List<T> ReadTable<T>(string folder, string file, Func<HistoryRow, T> map)
+    private static List<T> ReadTable<T>(Func<string, Sylvan.Data.Csv.CsvDataReader> open, string file, Func<HistoryRow, T> map)
     {
-        var path = Path.Combine(folder, file);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"The history folder {folder} has no {file}.", path);
-        }
-
-        using var reader = CsvFiles.Open(path);
+        using var reader = open(file);
         var row = new HistoryRow(reader, file);
         var rows = new List<T>();
-        while (reader.Read())
+        while (Next(reader, file, rows.Count + 2))
         {
             rows.Add(map(row));
         }
 
         return rows;
+
+        static bool Next(Sylvan.Data.Csv.CsvDataReader reader, string file, long line)
+        {
+            try
+            {
+                return reader.Read();
+            }
+            catch (FormatException e)
+            {
+                throw new InvalidDataException($"{file} line {line}: the CSV is broken here ({e.Message})", e);
+            }
+        }
+    }
+
+    private static Dictionary<int, T> Unique<T>(List<T> rows, Func<T, int> id, string file, string column)
+    {
+        var byId = new Dictionary<int, T>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (!byId.TryAdd(id(row), row))
+            {
+                throw new InvalidDataException($"{file}: {column} {id(row)} is given to more than one row.");
+            }
+        }
+
+        return byId;
     }
 
     /// <summary>Typed access to one row of a history table; "\N" is null.</summary>
@@ -118,14 +148,22 @@ public sealed class HistoryTables
     {
         private readonly Dictionary<string, int> _columns = [];
 
+        /// <summary>The row's line in the file: the CSV reader numbers rows from 1 after the header, which is line 1.</summary>
+        public long Line => reader.RowNumber + 1;
+
         public string Text(string column) => reader.GetString(Index(column));
 
-        public int Int(string column) => OptionalInt(column) ?? throw new InvalidDataException($"{file} line {reader.RowNumber}: {column} is empty.");
+        public DateOnly Date(string column) =>
+            DateOnly.TryParseExact(Text(column), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+                ? date
+                : throw new InvalidDataException($"{file} line {Line}: {column} '{Text(column)}' is not a date (yyyy-MM-dd).");
+
+        public int Int(string column) => OptionalInt(column) ?? throw new InvalidDataException($"{file} line {Line}: {column} is empty.");
 
         public int? OptionalInt(string column) =>
             FieldParser.TryOptionalInt(reader.GetFieldSpan(Index(column)), out var value)
                 ? value
-                : throw new InvalidDataException($"{file} line {reader.RowNumber}: {column} '{Text(column)}' is not a whole number.");
+                : throw new InvalidDataException($"{file} line {Line}: {column} '{Text(column)}' is not a whole number.");
 
         private int Index(string column)
         {

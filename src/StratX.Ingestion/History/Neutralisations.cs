@@ -46,20 +46,23 @@ public static class Neutralisations
     /// The race's neutralisations in file order (safety cars, VSCs, red flags), or null when the folder has
     /// none of the three tables (then nothing is known about the track status).
     /// </summary>
-    public static IReadOnlyList<Neutralisation>? Read(string historyFolder, string raceName, IRejectionSink rejections, ICollection<string> warnings)
+    public static IReadOnlyList<Neutralisation>? Read(string historyFolder, string raceName, IRejectionSink rejections, ICollection<string> warnings) =>
+        Read(SourceFiles.Folder(historyFolder), raceName, rejections, warnings);
+
+    /// <summary>As <see cref="Read(string, string, IRejectionSink, ICollection{string})"/>, with the tables from <paramref name="history"/> (a folder or memory).</summary>
+    internal static IReadOnlyList<Neutralisation>? Read(SourceFiles history, string raceName, IRejectionSink rejections, ICollection<string> warnings)
     {
         var found = new List<Neutralisation>();
         var missing = new List<string>();
         foreach (var file in new[] { SafetyCarsFile, VirtualSafetyCarsFile, RedFlagsFile })
         {
-            var path = Path.Combine(historyFolder, file);
-            if (!File.Exists(path))
+            if (!history.Exists(file))
             {
                 missing.Add(file);
                 continue;
             }
 
-            ReadFile(path, file, rejections, (race, row) =>
+            ReadFile(history.OpenText(file), file, rejections, (race, row) =>
             {
                 if (race == raceName)
                 {
@@ -84,7 +87,7 @@ public static class Neutralisations
 
     /// <summary>
     /// Every neutralisation of every race in the three tables, with the race's full name. Unlike
-    /// <see cref="Read"/>, which serves a replay that must go on, this is for fitting: a missing table or a
+    /// <see cref="Read(string, string, IRejectionSink, ICollection{string})"/>, which serves a replay that must go on, this is for fitting: a missing table or a
     /// malformed row is an <see cref="InvalidDataException"/> naming the file and line.
     /// </summary>
     public static IReadOnlyList<(string Race, Neutralisation Row)> ReadAll(string historyFolder)
@@ -111,7 +114,22 @@ public static class Neutralisations
 
     private static void ReadFile(string path, string file, IRejectionSink rejections, Action<string, Neutralisation> found)
     {
-        using var reader = CsvFiles.Open(path);
+        using var reader = CsvFiles.Open(path, file);
+        ReadFile(reader, file, rejections, found);
+    }
+
+    /// <summary>
+    /// Reads one of the three tables from CSV text already open (e.g. held in memory); <paramref name="file"/>
+    /// (<see cref="SafetyCarsFile"/>, <see cref="VirtualSafetyCarsFile"/> or <see cref="RedFlagsFile"/>) says which.
+    /// </summary>
+    internal static void ReadFile(TextReader csv, string file, IRejectionSink rejections, Action<string, Neutralisation> found)
+    {
+        using var reader = CsvFiles.Open(csv, file);
+        ReadFile(reader, file, rejections, found);
+    }
+
+    private static void ReadFile(Sylvan.Data.Csv.CsvDataReader reader, string file, IRejectionSink rejections, Action<string, Neutralisation> found)
+    {
         var kind = file switch
         {
             SafetyCarsFile => NeutralisationKind.SafetyCar,
@@ -133,7 +151,7 @@ public static class Neutralisations
 
         // Lines are counted by record: none of these tables has a quoted field that spans lines.
         long line = 1;
-        while (reader.Read())
+        while (CsvFiles.Read(reader, file, line, rejections))
         {
             line++;
             var (row, problem) = Parse(reader, kind, race, deployed, retreated, resumed, file, line);

@@ -17,16 +17,25 @@ internal static class CarDataReader
 {
     private const int Columns = 10;
 
-    public static IEnumerable<SourceItem> Read(string path, string displayName, CarId car, IRejectionSink rejections, CancellationToken cancellationToken)
+    /// <summary>Streams a recording's car data file (<paramref name="name"/>, e.g. car_data/driver_01.csv.gz), opened when reading starts.</summary>
+    public static IEnumerable<SourceItem> Read(SourceFiles files, string name, CarId car, IRejectionSink rejections, CancellationToken cancellationToken) =>
+        Read(() => CsvFiles.Open(files.OpenText(name), name), name, car, rejections, cancellationToken);
+
+    /// <summary>Streams car data from CSV text (the decompressed file); the text is disposed when reading ends.</summary>
+    public static IEnumerable<SourceItem> Read(TextReader csv, string displayName, CarId car, IRejectionSink rejections, CancellationToken cancellationToken) =>
+        Read(() => CsvFiles.Open(csv, displayName), displayName, car, rejections, cancellationToken);
+
+    // The file is opened when reading starts, not when the sequence is made.
+    private static IEnumerable<SourceItem> Read(Func<Sylvan.Data.Csv.CsvDataReader> open, string displayName, CarId car, IRejectionSink rejections, CancellationToken cancellationToken)
     {
-        using var reader = CsvFiles.Open(path);
+        using var reader = open();
         int date = CsvFiles.Column(reader, "date", displayName), driver = CsvFiles.Column(reader, "driver_number", displayName),
             speed = CsvFiles.Column(reader, "speed", displayName), rpm = CsvFiles.Column(reader, "rpm", displayName),
             gear = CsvFiles.Column(reader, "n_gear", displayName), throttle = CsvFiles.Column(reader, "throttle", displayName),
             brake = CsvFiles.Column(reader, "brake", displayName), drs = CsvFiles.Column(reader, "drs", displayName);
         var carNumber = int.Parse(car.Value, CultureInfo.InvariantCulture);
         long sequence = 0, line = 1, previousLine = 0, previousTicks = long.MinValue;
-        while (reader.Read())
+        while (CsvFiles.Read(reader, displayName, line, rejections))
         {
             line++;
             if ((line & 0xFFF) == 0)

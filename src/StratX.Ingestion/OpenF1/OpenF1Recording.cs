@@ -21,31 +21,35 @@ namespace StratX.Ingestion.OpenF1;
 public sealed class OpenF1Recording : IRaceRecording
 {
     private const double LongestLapSeconds = 4 * 3600;
+
+    // A lap's start is placed on the calendar and moved by its duration: it must be a date with room either side.
+    private const int FirstSeason = 1950;
+    private const int LastYear = 9998;
     private const string LapsFile = "openf1_json/laps.json";
     private const string StintsFile = "openf1_json/stints.json";
     private const string WeatherFile = "openf1_json/weather.json";
 
-    private readonly string _folder;
+    private readonly SourceFiles _files;
     private readonly IRejectionSink _rejections;
     private readonly List<LapCompleted> _laps;
     private readonly List<CarEvent> _stintsAndStops;
     private readonly List<SessionEvent> _sessionEvents;
-    private readonly List<(CarId Car, string Path, string Name)> _carData;
+    private readonly List<(CarId Car, string Name)> _carData;
     private readonly DateTimeOffset _openAt;
 
     private OpenF1Recording(
-        string folder,
+        SourceFiles files,
         IRejectionSink rejections,
         RaceInfo race,
         DateTimeOffset raceStart,
         List<LapCompleted> laps,
         List<CarEvent> stintsAndStops,
         List<SessionEvent> sessionEvents,
-        List<(CarId, string, string)> carData,
+        List<(CarId, string)> carData,
         DateTimeOffset openAt,
         IReadOnlyList<string> warnings)
     {
-        _folder = folder;
+        _files = files;
         _rejections = rejections;
         Race = race;
         RaceStart = raceStart;
@@ -75,17 +79,26 @@ public sealed class OpenF1Recording : IRaceRecording
             throw new DirectoryNotFoundException($"There is no OpenF1 race folder at {folder}.");
         }
 
-        var warnings = new List<string>();
         if (history is null && HistoryLocator.FindFor(folder) is { } historyFolder)
         {
             history = HistoryTables.Load(historyFolder);
         }
 
-        var rows = ReadLaps(Path.Combine(folder, LapsFile), rejections);
+        return Open(SourceFiles.Folder(folder), rejections, history, null, includeCarData);
+    }
+
+    /// <summary>
+    /// A recording from its files, on disk or in memory, with the history given (none is looked for).
+    /// <paramref name="historyFiles"/> holds the history's neutralisation tables; the history's folder when null.
+    /// </summary>
+    internal static OpenF1Recording Open(SourceFiles files, IRejectionSink rejections, HistoryTables? history, SourceFiles? historyFiles, bool includeCarData)
+    {
+        var warnings = new List<string>();
+        var rows = ReadLaps(files.ReadAllBytes(LapsFile), rejections);
         var firstStart = rows.Where(r => r.Start is not null).Select(r => r.Start!.Value).DefaultIfEmpty().Min();
         if (rows.Count == 0 || firstStart == default)
         {
-            throw new InvalidDataException($"{LapsFile} in {folder} holds no usable lap.");
+            throw new InvalidDataException($"{LapsFile} in {files.Name} holds no usable lap.");
         }
 
         var historyRace = history?.FindRaceOn(DateOnly.FromDateTime(firstStart.UtcDateTime));
@@ -104,38 +117,37 @@ public sealed class OpenF1Recording : IRaceRecording
 
         var entered = entries.Select(e => e.Car).ToHashSet();
         rows = [.. rows.Where(r => LapChecks.IsEntered(r.Car, entered, LapsFile, r.Line, rejections))];
-        var stints = ReadStints(Path.Combine(folder, StintsFile), entered, rejections);
-        var weather = ReadWeather(Path.Combine(folder, WeatherFile), rejections);
+        var stints = ReadStints(files.ReadAllBytes(StintsFile), entered, rejections);
+        var weather = files.Exists(WeatherFile) ? ReadWeather(files.ReadAllBytes(WeatherFile), rejections) : [];
 
         var laps = LapChecks.Apply(BuildLaps(rows, stints, rejections), rejections).Select(d => d.Lap).ToList();
         var raceStart = rows.Where(r => r.Lap == 1 && r.Start is not null).Select(r => r.Start!.Value).DefaultIfEmpty(firstStart).Min();
         var stintsAndStops = BuildStintsAndStops(rows, stints, raceStart);
         var sessionEvents = new List<SessionEvent>(weather);
-        if (historyRace is not null && Neutralisations.Read(history!.Folder, historyRace.FullName, rejections, warnings) is { } neutralisations)
+        if (historyRace is not null && Neutralisations.Read(historyFiles ?? SourceFiles.Folder(history!.Folder), historyRace.FullName, rejections, warnings) is { } neutralisations)
         {
             var changes = TrackStatusTimeline.Place(laps, raceStart, neutralisations, warnings);
             laps = TrackStatusTimeline.Stamp(laps, changes);
             sessionEvents.AddRange(changes);
         }
 
-        var carData = new List<(CarId, string, string)>();
+        var carData = new List<(CarId, string)>();
         if (includeCarData)
         {
             foreach (var entry in entries)
             {
                 var name = $"car_data/driver_{int.Parse(entry.Car.Value, CultureInfo.InvariantCulture):00}.csv.gz";
-                var path = Path.Combine(folder, name);
-                if (File.Exists(path))
+                if (files.Exists(name))
                 {
-                    carData.Add((entry.Car, path, name));
+                    carData.Add((entry.Car, name));
                 }
             }
         }
 
-        var openAt = new[] { raceStart, weather.Count > 0 ? weather[0].OccurredAt : raceStart, FirstSampleTime(carData) ?? raceStart }.Min();
+        var openAt = new[] { raceStart, weather.Count > 0 ? weather[0].OccurredAt : raceStart, FirstSampleTime(files, carData) ?? raceStart }.Min();
         var race = new RaceInfo
         {
-            Name = historyRace?.FullName ?? Path.GetFileName(folder),
+            Name = historyRace?.FullName ?? Path.GetFileName(files.Name),
             Season = historyRace?.Season ?? firstStart.Year,
             Round = historyRace?.Round,
             Circuit = historyRace?.Circuit,
@@ -144,26 +156,27 @@ public sealed class OpenF1Recording : IRaceRecording
             Entries = entries,
             Source = "OpenF1 (Apache-2.0)",
         };
-        return new OpenF1Recording(folder, rejections, race, raceStart, laps, stintsAndStops, sessionEvents, carData, openAt, warnings);
+        return new OpenF1Recording(files, rejections, race, raceStart, laps, stintsAndStops, sessionEvents, carData, openAt, warnings);
     }
 
     public IEnumerable<SourceItem> Read(SessionKey session, CancellationToken cancellationToken = default)
     {
         var events = RaceTimeline.Assemble(session, Race, _openAt, _laps, _stintsAndStops, _sessionEvents);
-        var telemetry = _carData.Select(c => CarDataReader.Read(c.Path, c.Name, c.Car, _rejections, cancellationToken)).ToList();
+        var telemetry = _carData.Select(c => CarDataReader.Read(_files, c.Name, c.Car, _rejections, cancellationToken)).ToList();
         return TimelineMerge.Merge(events, telemetry);
     }
 
-    public override string ToString() => $"{Race.Name} (OpenF1, {_folder})";
+    public override string ToString() => $"{Race.Name} (OpenF1, {_files.Name})";
 
-    private sealed record LapRow(CarId Car, int Lap, DateTimeOffset? Start, double? Duration, double? S1, double? S2, double? S3, double? I1, double? I2, double? St, bool PitOut, long Line);
+    internal sealed record LapRow(CarId Car, int Lap, DateTimeOffset? Start, double? Duration, double? S1, double? S2, double? S3, double? I1, double? I2, double? St, bool PitOut, long Line);
 
-    private sealed record StintRow(CarId Car, int Number, int LapStart, int? LapEnd, TyreCompound Compound, int TyreAgeAtStart);
+    internal sealed record StintRow(CarId Car, int Number, int LapStart, int? LapEnd, TyreCompound Compound, int TyreAgeAtStart);
 
-    private static List<LapRow> ReadLaps(string path, IRejectionSink rejections)
+    /// <summary>Reads laps.json from its bytes: the rows that pass its checks.</summary>
+    internal static List<LapRow> ReadLaps(byte[] json, IRejectionSink rejections)
     {
         var rows = new List<LapRow>();
-        JsonArrayFile.Read(path, LapsFile, rejections, row =>
+        JsonArrayFile.Read(json, LapsFile, rejections, row =>
         {
             if (!row.TryInt("driver_number", out var driver, out var problem, required: true)
                 || !row.TryInt("lap_number", out var lap, out problem, required: true)
@@ -185,6 +198,7 @@ public sealed class OpenF1Recording : IRaceRecording
                 : lap < 1 ? $"lap_number {lap} is not a lap"
                 : duration is <= 0 or > LongestLapSeconds ? $"lap_duration {duration} s is not a possible lap time"
                 : duration is not null && start is null ? "the lap has a duration but no date_start, so it cannot be placed in time"
+                : start is { Year: < FirstSeason or > LastYear } ? $"date_start {start:yyyy-MM-dd} is not in the years {FirstSeason}-{LastYear}"
                 : new[] { s1, s2, s3 }.Any(s => s is < 0) ? "a sector time is negative"
                 : null;
             if (problem is not null)
@@ -198,10 +212,11 @@ public sealed class OpenF1Recording : IRaceRecording
         return rows;
     }
 
-    private static List<StintRow> ReadStints(string path, HashSet<CarId> entered, IRejectionSink rejections)
+    /// <summary>Reads stints.json from its bytes: the stints of entered cars that pass its checks.</summary>
+    internal static List<StintRow> ReadStints(byte[] json, HashSet<CarId> entered, IRejectionSink rejections)
     {
         var stints = new List<StintRow>();
-        JsonArrayFile.Read(path, StintsFile, rejections, row =>
+        JsonArrayFile.Read(json, StintsFile, rejections, row =>
         {
             if (!row.TryInt("driver_number", out var driver, out var problem, required: true)
                 || !row.TryInt("stint_number", out var number, out problem, required: true)
@@ -237,15 +252,11 @@ public sealed class OpenF1Recording : IRaceRecording
         return stints;
     }
 
-    private static List<SessionEvent> ReadWeather(string path, IRejectionSink rejections)
+    /// <summary>Reads weather.json from its bytes, in time order.</summary>
+    internal static List<SessionEvent> ReadWeather(byte[] json, IRejectionSink rejections)
     {
         var readings = new List<SessionEvent>();
-        if (!File.Exists(path))
-        {
-            return readings;
-        }
-
-        JsonArrayFile.Read(path, WeatherFile, rejections, row =>
+        JsonArrayFile.Read(json, WeatherFile, rejections, row =>
         {
             if (!row.TryInstant("date", out var at, out var problem)
                 || !row.TryDouble("air_temperature", out var air, out problem)
@@ -377,12 +388,12 @@ public sealed class OpenF1Recording : IRaceRecording
         return events;
     }
 
-    private static DateTimeOffset? FirstSampleTime(List<(CarId Car, string Path, string Name)> carData)
+    private static DateTimeOffset? FirstSampleTime(SourceFiles files, List<(CarId Car, string Name)> carData)
     {
         DateTimeOffset? first = null;
-        foreach (var (car, path, name) in carData)
+        foreach (var (car, name) in carData)
         {
-            var sample = CarDataReader.Read(path, name, car, new RejectionLog(keep: 0), CancellationToken.None).Take(1).ToList();
+            var sample = CarDataReader.Read(files, name, car, new RejectionLog(keep: 0), CancellationToken.None).Take(1).ToList();
             if (sample.Count == 1 && (first is null || sample[0].At < first))
             {
                 first = sample[0].At;

@@ -65,7 +65,10 @@ internal static class FieldParser
     public static bool TryInstant(ReadOnlySpan<char> text, out DateTimeOffset value) =>
         DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
 
-    /// <summary>A pandas Timedelta as text: "0 days 01:05:23.781000"; missing ("", "NaT") is null.</summary>
+    /// <summary>
+    /// A pandas Timedelta as text: "0 days 01:05:23.781000"; missing ("", "NaT") is null. Up to a year: the
+    /// times read are within a session, and a larger one could not be placed on the calendar.
+    /// </summary>
     public static bool TryOptionalTimedelta(ReadOnlySpan<char> text, out TimeSpan? value)
     {
         value = null;
@@ -78,6 +81,7 @@ internal static class FieldParser
         var daysEnd = text.IndexOf(" days ", StringComparison.Ordinal);
         if (daysEnd <= 0
             || !int.TryParse(text[..daysEnd], NumberStyles.None, CultureInfo.InvariantCulture, out var days)
+            || days > 366
             || !TimeSpan.TryParseExact(text[(daysEnd + 6)..], [@"hh\:mm\:ss\.FFFFFFF", @"hh\:mm\:ss"], CultureInfo.InvariantCulture, out var time))
         {
             return false;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using StratX.Ingestion.Validation;
 
@@ -11,14 +12,9 @@ namespace StratX.Ingestion.Parsing;
 /// </summary>
 internal static class JsonArrayFile
 {
-    public static void Read(string path, string displayName, IRejectionSink rejections, Action<JsonObjectRow> onObject)
+    /// <summary>Reads a JSON array of objects held in memory (the whole file's bytes).</summary>
+    public static void Read(byte[] bytes, string displayName, IRejectionSink rejections, Action<JsonObjectRow> onObject)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{displayName} is missing ({path}).", path);
-        }
-
-        var bytes = File.ReadAllBytes(path);
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
         long line = 1;
         var counted = 0;
@@ -54,7 +50,16 @@ internal static class JsonArrayFile
                 }
 
                 using var document = JsonDocument.ParseValue(ref reader);
-                onObject(new JsonObjectRow(document.RootElement, displayName, start));
+                try
+                {
+                    onObject(new JsonObjectRow(document.RootElement, displayName, start));
+                }
+                catch (InvalidOperationException e) when (e.InnerException is null or DecoderFallbackException)
+                {
+                    // The JSON reader checks structure, not text: a string field holding bytes that are not UTF-8,
+                    // or a lone surrogate escape (\ud800), only fails when the row reads it as a string.
+                    rejections.Reject(new InputRejection(displayName, start, $"a text field of this object is not valid text ({e.Message}); the object is ignored"));
+                }
             }
         }
         catch (JsonException e)

@@ -134,11 +134,14 @@ public sealed class PitExample
         nameof(PreviousStintLength), nameof(DryCompoundsUnused), nameof(ShareOnOlderTyres),
     ];
 
-    /// <summary>Features added after v2, chosen among on validation seasons.</summary>
+    /// <summary>Features added after v2: not in the forest (v3, v4), but in v4's boosted trees (<see cref="BoostedColumns"/>).</summary>
     public static readonly string[] CandidateColumns =
     [
         nameof(TeamMatePittedThisLap), nameof(TeamMateLapsSinceStop), nameof(TeamMateStopsMore), nameof(TeamMateTyreAgeDiff), nameof(TeamMateGap),
         nameof(AgeOverFieldMedianAge), nameof(AgeMinusFieldMedianAge), nameof(AheadPittedLastLap), nameof(BehindPittedLastLap), nameof(FreeStopLapsLeft),
         nameof(FieldStopsPerCar), nameof(ShareOfCompoundOnOlderTyres),
     ];
+
+    /// <summary>What v4's LightGBM boosted trees see: <see cref="FeatureColumns"/> and <see cref="CandidateColumns"/>.</summary>
+    public static readonly string[] BoostedColumns = [.. FeatureColumns, .. CandidateColumns];
 }

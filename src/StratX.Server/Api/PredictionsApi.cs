@@ -1,14 +1,19 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http.HttpResults;
 using StratX.Domain.Predictions;
 using StratX.Grains;
 using StratX.Grains.Rollout;
 using StratX.Models.Scoring;
+using StratX.Server.Observability;
+using StratX.Server.Security;
 
 namespace StratX.Server.Api;
 
 /// <summary>A car's latest model predictions, and the models in use: list, roll out, roll back.</summary>
-public static class PredictionsApi
+public static partial class PredictionsApi
 {
+    private const string LogCategory = "StratX.Server.Api.Models";
+
     public static void MapPredictionsApi(this RouteGroupBuilder sessions)
     {
         sessions.MapGet("/{sessionId}/cars/{car}/predictions", GetPredictions)
@@ -17,12 +22,17 @@ public static class PredictionsApi
 
     public static void MapModelsApi(this IEndpointRouteBuilder app)
     {
+        // The models are the platform's, trained on public race data and the same for every tenant: tenants see
+        // which versions score their cars; only the operator changes them, since a change reaches every tenant.
         var models = app.MapGroup("/api/v1/models").WithTags("Models");
         models.MapGet("/", async (ModelRegistry registry, ModelRolloutFollower follower, IGrainFactory grains) => TypedResults.Ok(Describe(registry, follower, await Cluster(grains).Get())))
+            .RequireAuthorization(TeamPolicies.ViewerOrOperator)
             .WithSummary("Every model task: the versions on disk, the one in use on this node and the one rolled out to the cluster, what it was trained on and measured at, and why a task runs on its rule.");
         models.MapPost("/{task}/rollout", Rollout)
+            .RequireAuthorization(OperatorAccess.Policy)
             .WithSummary("Make a version (body {\"version\": N}; none: the newest on disk) the one in use on every node, without a restart. The version is loaded and checked on this node first; if it does not load nothing changes. The other nodes follow within StratX:Models:RolloutPollInterval.");
         models.MapPost("/{task}/rollback", Rollback)
+            .RequireAuthorization(OperatorAccess.Policy)
             .WithSummary("Go back, on every node, to the version in use before the last rollout.");
     }
 
@@ -41,7 +51,7 @@ public static class PredictionsApi
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No predictions yet", detail: $"Car {car} has not completed a lap yet; it is scored after every lap.");
     }
 
-    private static async Task<Results<Ok<ModelTaskView>, ProblemHttpResult>> Rollout(string task, HttpContext http, ModelRegistry registry, ModelRolloutFollower follower, IGrainFactory grains)
+    private static async Task<Results<Ok<ModelTaskView>, ProblemHttpResult>> Rollout(string task, HttpContext http, ModelRegistry registry, ModelRolloutFollower follower, IGrainFactory grains, ILoggerFactory logs)
     {
         int? version = null;
         if (http.Request.ContentLength is > 0 || http.Request.Headers.ContentType.Count > 0)
@@ -56,12 +66,10 @@ public static class PredictionsApi
                 return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid rollout", detail: $"The body is not {{\"version\": N}}: {e.Message}");
             }
 
-            if (request?.Version is <= 0)
+            if (!TryValidateRollout(request, out version, out var problem))
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid rollout", detail: "version: a positive version number, or leave it out for the newest.");
+                return problem;
             }
-
-            version = request?.Version;
         }
 
         if (Unknown(task, registry) is { } unknown)
@@ -77,10 +85,30 @@ public static class PredictionsApi
         }
 
         var rollout = await Cluster(grains).Roll(task, registry.Current(task)!.Version, replacing);
+        LogRolledOut(logs.CreateLogger(LogCategory), task, registry.Current(task)!.Version, replacing);
         return TypedResults.Ok(Describe(registry, follower, rollout).Single(t => t.Task == task));
     }
 
-    private static async Task<Results<Ok<ModelTaskView>, ProblemHttpResult>> Rollback(string task, ModelRegistry registry, ModelRolloutFollower follower, IGrainFactory grains)
+    /// <summary>
+    /// The rollout body's check, before the task or the registry is asked: a version, when given, is a positive
+    /// number; none (or a <c>null</c> body) means the newest on disk. Whether that version exists is the registry's
+    /// answer (409), not this check's.
+    /// </summary>
+    public static bool TryValidateRollout(RolloutRequest? request, out int? version, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        version = request?.Version;
+        if (version is <= 0)
+        {
+            version = null;
+            problem = TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid rollout", detail: "version: a positive version number, or leave it out for the newest.");
+            return false;
+        }
+
+        problem = null;
+        return true;
+    }
+
+    private static async Task<Results<Ok<ModelTaskView>, ProblemHttpResult>> Rollback(string task, ModelRegistry registry, ModelRolloutFollower follower, IGrainFactory grains, ILoggerFactory logs)
     {
         if (Unknown(task, registry) is { } unknown)
         {
@@ -100,6 +128,7 @@ public static class PredictionsApi
         }
 
         var rollout = await cluster.RollBack(task) ?? await cluster.Get();
+        LogRolledBack(logs.CreateLogger(LogCategory), task, previous);
         return TypedResults.Ok(Describe(registry, follower, rollout).Single(t => t.Task == task));
     }
 
@@ -152,4 +181,10 @@ public static class PredictionsApi
         string? Trainer,
         IReadOnlyList<int>? TrainedOnSeasons,
         IReadOnlyDictionary<string, double>? Metrics);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model task {Task} rolled out to v{Version} on every node (it ran v{Replaced})")]
+    private static partial void LogRolledOut(ILogger logger, string task, int version, int? replaced);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model task {Task} rolled back to v{Version} on every node")]
+    private static partial void LogRolledBack(ILogger logger, string task, int version);
 }

@@ -1,4 +1,5 @@
 using StratX.Domain.Recordings;
+using StratX.Server.Security;
 
 namespace StratX.Server.Api;
 
@@ -7,7 +8,7 @@ public static class RacesApi
 {
     public static RouteGroupBuilder MapRacesApi(this IEndpointRouteBuilder app)
     {
-        var races = app.MapGroup("/api/v1/races").WithTags("Races");
+        var races = app.MapGroup("/api/v1/races").WithTags("Races").RequireAuthorization(TeamPolicies.Viewer);
         races.MapGet("/", (BundledRaces bundled) => TypedResults.Ok<IReadOnlyList<RaceListItem>>(
                 [.. bundled.All.Select(r => new RaceListItem(r.Id, r.Name, r.Season, r.Round, r.Format))]))
             .WithSummary("The bundled races, by id.");

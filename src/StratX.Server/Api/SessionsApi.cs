@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http.HttpResults;
 using StratX.Domain.Identity;
 using StratX.Domain.Laps;
@@ -5,6 +6,7 @@ using StratX.Grains;
 using StratX.Grains.Ingestion;
 using StratX.Grains.Views;
 using StratX.Ingestion.Replay;
+using StratX.Server.Security;
 
 namespace StratX.Server.Api;
 
@@ -13,11 +15,11 @@ public static class SessionsApi
 {
     public static RouteGroupBuilder MapSessionsApi(this IEndpointRouteBuilder app)
     {
-        var sessions = app.MapGroup("/api/v1/sessions").WithTags("Sessions");
+        var sessions = app.MapGroup("/api/v1/sessions").WithTags("Sessions").RequireAuthorization(TeamPolicies.Viewer);
         sessions.MapGet("/", ListSessions).WithSummary("The tenant's sessions, newest first.");
-        sessions.MapPost("/", StartSession).WithSummary("Start replaying a bundled race into a new (or an existing) session.");
+        sessions.MapPost("/", StartSession).RequireAuthorization(TeamPolicies.Strategist).WithSummary("Start replaying a bundled race into a new (or an existing) session.");
         sessions.MapGet("/{sessionId}", GetSession).WithSummary("A session: race, phase, lap count, track status, weather, fastest lap, pit stops, ingestion.");
-        sessions.MapDelete("/{sessionId}/replay", StopReplay).WithSummary("Stop a session's running replay.");
+        sessions.MapDelete("/{sessionId}/replay", StopReplay).RequireAuthorization(TeamPolicies.Strategist).WithSummary("Stop a session's running replay.");
         sessions.MapGet("/{sessionId}/classification", GetClassification).WithSummary("The running order with gaps and intervals.");
         sessions.MapGet("/{sessionId}/cars/{car}", GetCar).WithSummary("One car: position, gaps, pace, current stint, stops, latest telemetry.");
         sessions.MapGet("/{sessionId}/cars/{car}/laps", GetLaps).WithSummary("Every lap the car has completed.");
@@ -47,30 +49,22 @@ public static class SessionsApi
         ITenantAccessor tenants,
         BundledRaces races,
         IGrainFactory grains,
+        TenantQuotaGuard quotas,
         TimeProvider time)
     {
-        if (string.IsNullOrWhiteSpace(request.Race) || !races.TryFind(request.Race, out var race))
+        if (!TryValidateStart(request, races, out var start, out var problem))
         {
-            return Problem(StatusCodes.Status400BadRequest, "Unknown race", $"'{request.Race}' is not a bundled race; GET /api/v1/races lists them.");
+            return problem;
         }
 
-        if (!ReplaySpeed.TryParse(request.Speed, out var speed, out var speedError))
+        var (race, speed, sessionId) = start;
+        var session = new SessionKey(tenants.Current(http), sessionId);
+        var limits = await quotas.For(session.Tenant);
+        if (await quotas.RunningSessions(session.Tenant, except: session) >= limits.ConcurrentSessions)
         {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid speed", speedError);
+            return TenantQuotaGuard.SessionsBusy(limits.ConcurrentSessions);
         }
 
-        if (request.PaceFromLap is < 1)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid paceFromLap", $"paceFromLap must be a lap number from 1 (was {request.PaceFromLap}).");
-        }
-
-        var sessionId = request.SessionId ?? $"{race.Id}-{Guid.NewGuid().ToString("N")[..6]}";
-        if (!SessionId.IsValid(sessionId))
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Invalid session id", $"'{sessionId}' is not a session id: use 1-64 lowercase letters, digits, '-' or '_'.");
-        }
-
-        var session = new SessionKey(tenants.Current(http), new SessionId(sessionId));
         var grain = grains.GetGrain<ISessionGrain>(session.ToString());
         try
         {
@@ -82,6 +76,7 @@ public static class SessionsApi
                 FromRaceStart = request.FromRaceStart ?? !speed.IsMax,
                 IncludeTelemetry = request.IncludeTelemetry ?? true,
                 PaceFromLap = request.PaceFromLap,
+                MaxEventsPerSecond = limits.ReplayEventsPerSecond,
             });
         }
         catch (ReplayAlreadyRunningException e)
@@ -170,6 +165,44 @@ public static class SessionsApi
         return await grain.GetView() is null ? CarNotFound(sessionId, car) : TypedResults.Ok(await grain.GetStints());
     }
 
+    /// <summary>
+    /// The checks of a replay start body (<c>POST /api/v1/sessions</c>) before anything runs: a race of the
+    /// catalogue, a speed, a lap to pace from, and a session id (made up from the race when not given). The
+    /// problem is the endpoint's 400 answer; the tenant's session quota is checked after this, with its grains.
+    /// </summary>
+    public static bool TryValidateStart(StartSessionRequest request, BundledRaces races, [NotNullWhen(true)] out ReplayStart? start, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        start = null;
+        if (string.IsNullOrWhiteSpace(request.Race) || !races.TryFind(request.Race, out var race))
+        {
+            problem = Problem(StatusCodes.Status400BadRequest, "Unknown race", $"'{request.Race}' is not a bundled race; GET /api/v1/races lists them.");
+            return false;
+        }
+
+        if (!ReplaySpeed.TryParse(request.Speed, out var speed, out var speedError))
+        {
+            problem = Problem(StatusCodes.Status400BadRequest, "Invalid speed", speedError);
+            return false;
+        }
+
+        if (request.PaceFromLap is < 1)
+        {
+            problem = Problem(StatusCodes.Status400BadRequest, "Invalid paceFromLap", $"paceFromLap must be a lap number from 1 (was {request.PaceFromLap}).");
+            return false;
+        }
+
+        var sessionId = request.SessionId ?? $"{race.Id}-{Guid.NewGuid().ToString("N")[..6]}";
+        if (!SessionId.IsValid(sessionId))
+        {
+            problem = Problem(StatusCodes.Status400BadRequest, "Invalid session id", $"'{sessionId}' is not a session id: use 1-64 lowercase letters, digits, '-' or '_'.");
+            return false;
+        }
+
+        start = new ReplayStart(race, speed, new SessionId(sessionId));
+        problem = null;
+        return true;
+    }
+
     /// <summary>The car's key when its session and the car exist; otherwise the problem to answer with.</summary>
     internal static async Task<(CarKey? Key, ProblemHttpResult? Problem)> FindCar(string sessionId, string car, HttpContext http, ITenantAccessor tenants, IGrainFactory grains)
     {
@@ -228,5 +261,8 @@ public static class SessionsApi
 /// <param name="IncludeTelemetry">Replay car telemetry too (default true).</param>
 /// <param name="PaceFromLap">With a paced speed: catch up at full speed to the leader's completion of this lap, then play at the speed.</param>
 public sealed record StartSessionRequest(string Race, string? Speed = null, string? SessionId = null, bool? FromRaceStart = null, bool? IncludeTelemetry = null, int? PaceFromLap = null);
+
+/// <summary>What a checked <see cref="StartSessionRequest"/> asks for: the bundled race, the speed, and the session to replay into.</summary>
+public sealed record ReplayStart(BundledRace Race, ReplaySpeed Speed, SessionId Session);
 
 public sealed record SessionListItem(string Id, string Name, string? Source, DateTimeOffset CreatedAt, SessionPhase Phase, int LeaderLap, int? ScheduledLaps);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using StratX.Domain.Racing;
 using StratX.Grains.Planning;
+using StratX.Server.Security;
 using StratX.Simulation;
 
 namespace StratX.Server.Api;
@@ -18,7 +19,7 @@ public static class SimulationsApi
 
     public static RouteGroupBuilder MapSimulationsApi(this IEndpointRouteBuilder app)
     {
-        var simulations = app.MapGroup("/api/v1/simulations").WithTags("Simulations");
+        var simulations = app.MapGroup("/api/v1/simulations").WithTags("Simulations").RequireAuthorization(TeamPolicies.Strategist);
         simulations.MapPost("/", Simulate)
             .Accepts<SimulationRequest>("application/json")
             .Produces<SimulationResponse>()
@@ -27,9 +28,11 @@ public static class SimulationsApi
         return simulations;
     }
 
-    private static async Task<Results<Ok<SimulationResponse>, ValidationProblem>> Simulate(
+    private static async Task<Results<Ok<SimulationResponse>, ValidationProblem, ProblemHttpResult>> Simulate(
         HttpContext http,
         SimulationScheduler scheduler,
+        ITenantAccessor tenants,
+        TenantQuotaGuard quotas,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         SimulationRequest? request;
@@ -55,6 +58,12 @@ public static class SimulationsApi
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["state"] = [.. errors] }, title: "Invalid race state");
+        }
+
+        using var slot = await quotas.TryStartSimulation(tenants.Current(http));
+        if (slot is null)
+        {
+            return TenantQuotaGuard.SimulationsBusy();
         }
 
         var runs = request.Runs ?? 10_000;
@@ -164,6 +173,12 @@ public sealed record SimulationRequest(
         var plans = new Dictionary<string, Strategy>(StringComparer.Ordinal);
         foreach (var (car, stops) in Strategies ?? new Dictionary<string, IReadOnlyList<StopRequest>>())
         {
+            if (stops is not null && stops.Any(s => s is null))
+            {
+                errors.Add($"strategy of car {car}: a stop is null; give each stop as {{\"lap\": N, \"compound\": \"HARD\"}}.");
+                continue;
+            }
+
             var plan = new Strategy([.. (stops ?? []).Select(s => new PlannedStop(s.Lap, ParseCompound(s.Compound, $"strategy of car {car}: compound", errors)))]);
             errors.AddRange(state.ValidateStrategy(car, plan).Where(e => !e.EndsWith("unknown compound.", StringComparison.Ordinal)).Select(e => $"strategy of car {car}: {e}"));
             plans[car] = plan;

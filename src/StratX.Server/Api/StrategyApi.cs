@@ -1,9 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using StratX.Domain.Racing;
 using StratX.Grains;
 using StratX.Grains.Planning;
+using StratX.Server.Security;
 
 namespace StratX.Server.Api;
 
@@ -18,6 +20,7 @@ public static class StrategyApi
         sessions.MapGet("/{sessionId}/cars/{car}/strategy", GetStrategy)
             .WithSummary("The car's latest strategy plan: recommended pit window and compound with a confidence, candidate strategies with finishing-position distributions, undercut against the cars ahead and behind, safety-car reaction. The first request starts planning the car; it waits up to `wait` seconds (default 10, at most 20) for the first plan, else answers 202.");
         sessions.MapPost("/{sessionId}/cars/{car}/strategy/compare", Compare)
+            .RequireAuthorization(TeamPolicies.Strategist)
             .Accepts<CompareRequest>("application/json")
             .Produces<StrategyComparison>()
             .ProducesValidationProblem()
@@ -51,6 +54,7 @@ public static class StrategyApi
         HttpContext http,
         ITenantAccessor tenants,
         IGrainFactory grains,
+        TenantQuotaGuard quotas,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
     {
         var (found, problem) = await SessionsApi.FindCar(sessionId, car, http, tenants, grains);
@@ -69,9 +73,50 @@ public static class StrategyApi
             return Invalid($"The body is not a comparison request: {e.Message}");
         }
 
+        if (!TryValidateCompare(request, out var comparisonRequest, out var invalid))
+        {
+            return invalid;
+        }
+
+        using var slot = await quotas.TryStartSimulation(key.Session.Tenant);
+        if (slot is null)
+        {
+            return TenantQuotaGuard.SimulationsBusy();
+        }
+
+        StrategyComparison comparison;
+        try
+        {
+            comparison = await grains.GetGrain<IStrategyPlannerGrain>(key.ToString()).Compare(comparisonRequest);
+        }
+        catch (TimeoutException)
+        {
+            return TypedResults.Problem(detail: "The simulations did not finish in time; try again with fewer runs.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Simulation busy");
+        }
+
+        if (comparison.Unavailable is { } why)
+        {
+            return TypedResults.Problem(detail: why, statusCode: StatusCodes.Status409Conflict, title: "The live race cannot be simulated now");
+        }
+
+        return comparison.Errors.Count > 0
+            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["candidates"] = [.. comparison.Errors] }, title: "Invalid candidate strategies")
+            : TypedResults.Ok(comparison);
+    }
+
+    /// <summary>
+    /// The checks of a what-if body (<c>POST …/strategy/compare</c>) once read as JSON, before a simulation slot is
+    /// taken: at least one candidate, and a compound on every stop. The problem is the endpoint's 400 answer; the
+    /// planner then checks the numbers of candidates and runs (<see cref="StrategyComparisonRequest.Validate"/>)
+    /// and each stop's lap against the live race.
+    /// </summary>
+    public static bool TryValidateCompare(CompareRequest? request, [NotNullWhen(true)] out StrategyComparisonRequest? comparison, [NotNullWhen(false)] out ValidationProblem? problem)
+    {
+        comparison = null;
         if (request?.Candidates is not { Count: > 0 } candidates)
         {
-            return Invalid("candidates: give at least one candidate strategy (an empty stops list is 'no stop').");
+            problem = Invalid("candidates: give at least one candidate strategy (an empty stops list is 'no stop').");
+            return false;
         }
 
         var errors = new List<string>();
@@ -96,32 +141,18 @@ public static class StrategyApi
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["candidates"] = [.. errors] }, title: "Invalid candidate strategies");
+            problem = TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["candidates"] = [.. errors] }, title: "Invalid candidate strategies");
+            return false;
         }
 
-        StrategyComparison comparison;
-        try
+        comparison = new StrategyComparisonRequest
         {
-            comparison = await grains.GetGrain<IStrategyPlannerGrain>(key.ToString()).Compare(new StrategyComparisonRequest
-            {
-                Candidates = parsed,
-                Runs = request.Runs ?? 2_000,
-                Seed = request.Seed ?? 1,
-            });
-        }
-        catch (TimeoutException)
-        {
-            return TypedResults.Problem(detail: "The simulations did not finish in time; try again with fewer runs.", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Simulation busy");
-        }
-
-        if (comparison.Unavailable is { } why)
-        {
-            return TypedResults.Problem(detail: why, statusCode: StatusCodes.Status409Conflict, title: "The live race cannot be simulated now");
-        }
-
-        return comparison.Errors.Count > 0
-            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["candidates"] = [.. comparison.Errors] }, title: "Invalid candidate strategies")
-            : TypedResults.Ok(comparison);
+            Candidates = parsed,
+            Runs = request.Runs ?? 2_000,
+            Seed = request.Seed ?? 1,
+        };
+        problem = null;
+        return true;
     }
 
     private static ValidationProblem Invalid(string error) =>

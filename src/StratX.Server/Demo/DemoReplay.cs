@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using StratX.Domain.Identity;
 using StratX.Grains;
 using StratX.Grains.Ingestion;
+using StratX.Grains.Security;
 using StratX.Grains.Views;
 using StratX.Server.Api;
 
@@ -51,6 +52,8 @@ public sealed partial class DemoReplay(
             return;
         }
 
+        // The demo race belongs to the demo tenant; this service acts for it.
+        using var tenant = TenantContext.Enter(TenantId.Demo);
         await WhenStarted(stoppingToken);
         for (var round = 1; !stoppingToken.IsCancellationRequested; round++)
         {
@@ -81,7 +84,10 @@ public sealed partial class DemoReplay(
         }
     }
 
-    private Task WhenStarted(CancellationToken stoppingToken)
+    private Task WhenStarted(CancellationToken stoppingToken) => WhenStarted(lifetime, stoppingToken);
+
+    /// <summary>Completes once the server is up (its addresses bound, every hosted service started).</summary>
+    internal static Task WhenStarted(IHostApplicationLifetime lifetime, CancellationToken stoppingToken)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lifetime.ApplicationStarted.Register(() => started.TrySetResult());

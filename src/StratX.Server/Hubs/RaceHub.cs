@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using StratX.Domain.Identity;
 using StratX.Grains;
 using StratX.Grains.Views;
+using StratX.Server.Security;
 
 namespace StratX.Server.Hubs;
 
@@ -9,8 +11,11 @@ namespace StratX.Server.Hubs;
 /// Live race updates. A client joins a session and from then on receives, as hub methods named after the
 /// update kind, every change: classification, car, stint, trackStatus, raceControl, weather, session and
 /// telemetry. Joining answers with the session's current state so a client never starts from nothing.
+/// Only a signed-in team member may connect; the session a client names is always looked up in its own tenant
+/// (from the connection's claims), so another team's session is simply not there.
 /// </summary>
-public sealed class RaceHub(SessionUpdateForwarder forwarder, ITenantAccessor tenants, IGrainFactory grains) : Hub
+[Authorize(Policy = TeamPolicies.Viewer)]
+public sealed class RaceHub(SessionUpdateForwarder forwarder, IGrainFactory grains) : Hub
 {
     public const string Path = "/hubs/race";
 
@@ -39,8 +44,8 @@ public sealed class RaceHub(SessionUpdateForwarder forwarder, ITenantAccessor te
             throw new HubException($"'{sessionId}' is not a session id: use lowercase letters, digits, '-' or '_'.");
         }
 
-        var http = Context.GetHttpContext() ?? throw new HubException("The connection has no HTTP context to take the tenant from.");
-        return new SessionKey(tenants.Current(http), new SessionId(sessionId));
+        var tenant = TeamClaims.TenantOf(Context.User!) ?? throw new HubException("The connection is not signed in to a tenant.");
+        return new SessionKey(tenant, new SessionId(sessionId));
     }
 }
 

@@ -124,6 +124,7 @@ public sealed partial class SessionUpdateForwarder(
 
     private async Task Forward(string group, RaceUpdate update)
     {
+        using var span = StratXTracing.StartHubSend(update.Kind);
         try
         {
             await hub.Clients.Group(group).SendAsync(update.Kind, update);
@@ -135,6 +136,7 @@ public sealed partial class SessionUpdateForwarder(
         catch (Exception e)
         {
             // A failed send must not fail the stream delivery: the next update carries the state again.
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
             LogForwardFailed(e, group, update.Kind);
         }
     }
