@@ -34,6 +34,45 @@ public class StrategyPlannerTests(TwoSiloCluster cluster) : IClassFixture<TwoSil
     }
 
     [Fact]
+    public async Task When_laps_keep_coming_faster_than_plans_the_car_still_gets_plans_in_lap_order()
+    {
+        var session = new SessionKey(TenantId.Demo, new SessionId("planner-outrun"));
+        using var tenant = TenantContext.Enter(session.Tenant);
+        var grain = cluster.Grains.GetGrain<ISessionGrain>(session.ToString());
+        var planner = Planner(session, "77");
+        await planner.GetPlan(TimeSpan.Zero);
+
+        // Abu Dhabi 2021 from lap 5 at 250×: a lap every ~0.36 s, while a plan takes 0.5–2.5 s until the last
+        // laps, where few stops are left to weigh. Were every plan cancelled by the next lap, the car would get its
+        // first plan only then (measured: after laps 53 and 55 with cancelling alone).
+        await grain.StartReplay(new ReplayRequest { Session = session, Recording = AbuDhabi2021, IncludeTelemetry = false, Speed = 250, PaceFromLap = 5 });
+        var plans = new List<StrategyPlanView>();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            var plan = await planner.GetPlan(TimeSpan.Zero);
+            if (plan is not null && (plans.Count == 0 || plan.ComputedAt != plans[^1].ComputedAt))
+            {
+                plans.Add(plan);
+            }
+
+            if (plan?.Unavailable == "The race is over.")
+            {
+                break;
+            }
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        var full = plans.Where(p => p.Unavailable is null && !p.SearchPending).ToList();
+        var laps = string.Join(",", full.Select(p => p.AfterLap));
+        Assert.True(plans[^1].Superseded > 0, $"no plan was superseded, so laps did not outrun the plans (plans after laps {laps})");
+        Assert.True(full.Count > 0 && full[0].AfterLap < 40 && full.Select(p => p.AfterLap).Distinct().Count() >= 3, $"full plans after laps {laps} of 58, {plans[^1].Superseded} superseded");
+        Assert.Equal(full.Select(p => p.AfterLap).Order(), full.Select(p => p.AfterLap));
+        Assert.All(full, p => Assert.NotEmpty(p.Candidates));
+    }
+
+    [Fact]
     public async Task Each_lap_brings_a_new_plan_and_the_safety_car_brings_the_box_or_stay_out_answer()
     {
         var session = new SessionKey(TenantId.Demo, new SessionId("planner-safety-car"));

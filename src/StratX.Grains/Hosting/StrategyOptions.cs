@@ -17,6 +17,13 @@ public sealed class StrategyOptions
     /// <summary>Candidates a plan shows, best first.</summary>
     public int CandidatesShown { get; set; } = 12;
 
+    /// <summary>
+    /// Plans a car's new laps may cancel in a row before one is left to finish: when laps come faster than a plan
+    /// takes (a fast replay, a node short of CPU), the running plan is then published and the newest lap's plan
+    /// runs after it, instead of every plan being dropped for the next. A track-status change always cancels.
+    /// </summary>
+    public int MaxSupersededInARow { get; set; } = 2;
+
     /// <summary>Most simulations a silo runs at once; more wait their turn.</summary>
     public int MaxConcurrentSimulations { get; set; } = 1;
 

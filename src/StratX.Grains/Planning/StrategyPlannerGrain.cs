@@ -20,7 +20,9 @@ namespace StratX.Grains.Planning;
 /// <summary>
 /// Plans one car's race. Each lap the car completes and each track-status change starts a new plan: the live
 /// state is read from the session and the cars, the simulations run on the thread pool through the silo's
-/// <see cref="SimulationScheduler"/>, and a plan still running when a newer trigger arrives is cancelled. The
+/// <see cref="SimulationScheduler"/>, and a plan still running when a newer trigger arrives is cancelled, unless
+/// laps keep outrunning the simulations (<see cref="StrategyOptions.MaxSupersededInARow"/>): then the running
+/// plan finishes and one plan for the newest state follows it, so a car always gets plans. The
 /// grain is reentrant so that reading the latest plan never waits for a simulation; its own state only
 /// changes on its scheduler, between awaits.
 /// </summary>
@@ -53,6 +55,8 @@ public sealed partial class StrategyPlannerGrain(
     private CancellationTokenSource? _running;
     private long _generation;
     private long _superseded;
+    private int _cancelledSincePublish;
+    private PlanReason? _pending;
     private bool _planInFlight;
     private bool _raceOver;
     private Task? _started;
@@ -175,7 +179,16 @@ public sealed partial class StrategyPlannerGrain(
 
         if (_planInFlight)
         {
+            if (reason == PlanReason.Lap && _cancelledSincePublish >= Options.MaxSupersededInARow)
+            {
+                // Laps outrun the simulations (a fast replay, a starved node): cancelling again could leave the
+                // car without any plan. The running plan finishes and is published; this lap's plan follows it.
+                _pending = reason;
+                return;
+            }
+
             _superseded++;
+            _cancelledSincePublish++;
         }
 
         _running?.Cancel();
@@ -254,6 +267,11 @@ public sealed partial class StrategyPlannerGrain(
             if (generation == _generation)
             {
                 _planInFlight = false;
+                if (_pending is { } next)
+                {
+                    _pending = null;
+                    Replan(next);
+                }
             }
         }
     }
@@ -328,6 +346,7 @@ public sealed partial class StrategyPlannerGrain(
     private async Task Publish(StrategyPlanView plan)
     {
         plan = plan with { Superseded = _superseded };
+        _cancelledSincePublish = 0;
         _plan = plan;
         _firstPlan.TrySetResult(plan);
         await _updates.OnNextAsync(new StrategyUpdate { Session = _key.Session, Plan = plan });
