@@ -44,6 +44,35 @@ public class QuotaTests
     }
 
     [Fact]
+    public async Task Replays_started_at_the_same_instant_take_only_the_places_the_session_quota_has()
+    {
+        await using var server = await RunningServer.LaunchAsync($"--{OperatorAccess.KeySetting}", OperatorKey);
+        using var team = await TeamAsync(server, "burst-team", new { concurrentSessions = 2, concurrentSimulations = 1, replayEventsPerSecond = 1_000_000 });
+
+        // Eight starts sent together: a quota only checked lets several through before any has started.
+        var sessions = Enumerable.Range(1, 8).Select(i => $"burst-{i}").ToList();
+        var answers = await Task.WhenAll(sessions.Select(s => Start(team, s, "1")));
+        var codes = answers.Select(a => a.StatusCode).ToList();
+        Assert.Equal(2, codes.Count(c => c == HttpStatusCode.Accepted));
+        Assert.Equal(6, codes.Count(c => c == HttpStatusCode.TooManyRequests));
+        Assert.Equal(2, (await team.GetFromJsonAsync<JsonElement>("/api/v1/quotas", Ct)).GetProperty("runningSessions").GetInt32());
+
+        // Only the started sessions are listed: a refused start leaves nothing behind.
+        var started = sessions.Where((_, i) => codes[i] == HttpStatusCode.Accepted).ToHashSet();
+        var listed = (await team.GetFromJsonAsync<JsonElement>("/api/v1/sessions", Ct)).EnumerateArray().Select(s => s.GetProperty("id").GetString()!).ToHashSet();
+        Assert.Equal(started, listed);
+        foreach (var answer in answers)
+        {
+            answer.Dispose();
+        }
+
+        foreach (var session in started)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await team.DeleteAsync($"/api/v1/sessions/{session}/replay", Ct)).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task A_full_speed_replay_is_held_to_the_tenants_events_per_second_and_still_delivers_everything()
     {
         await using var server = await RunningServer.LaunchAsync($"--{OperatorAccess.KeySetting}", OperatorKey);
@@ -138,7 +167,7 @@ public class QuotaTests
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tenants") { Content = JsonContent.Create(new { id, quotas }) };
         request.Headers.Add(OperatorAccess.KeyHeader, OperatorKey);
-        using var created = await server.Anonymous().SendAsync(request, Ct);
+        using var created = await server.SendAnonymousAsync(request, Ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var key = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("adminKey").GetProperty("key").GetString()!;
         var client = server.Anonymous();

@@ -16,6 +16,7 @@ namespace StratX.Server.Tests;
 public sealed class RunningServer : IAsyncLifetime
 {
     private WebApplication? _app;
+    private HttpClient? _anonymous;
     private string[] _settings = [];
     private Action<WebApplicationBuilder>? _configure;
 
@@ -70,12 +71,17 @@ public sealed class RunningServer : IAsyncLifetime
 
     private bool Embedded => StratX.Grains.Hosting.ClusterHosting.Mode(_app!.Configuration) == StratX.Grains.Hosting.StratXMode.Embedded;
 
-    /// <summary>A client of the server without credentials.</summary>
+    /// <summary>A new client of the server without credentials, for a caller to set up and dispose.</summary>
     public HttpClient Anonymous() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>Sends a request as it is, with no credential beyond those it carries, on a client the server keeps.</summary>
+    public Task<HttpResponseMessage> SendAnonymousAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        (_anonymous ??= Anonymous()).SendAsync(request, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
         Http?.Dispose();
+        _anonymous?.Dispose();
         if (_app is not null)
         {
             await _app.StopAsync();

@@ -196,7 +196,7 @@ public sealed class SecurityAttackTests(SecurityAttackTests.TwoTeams teams, ITes
                 attempts++;
                 using var request = new HttpRequestMessage(HttpMethod.Get, path);
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                using var response = await teams.Server.Anonymous().SendAsync(request, Ct);
+                using var response = await teams.Server.SendAnonymousAsync(request, Ct);
                 if (response.StatusCode != HttpStatusCode.Unauthorized)
                 {
                     leaks.Add($"{name} on {path}: {(int)response.StatusCode}");
@@ -222,7 +222,7 @@ public sealed class SecurityAttackTests(SecurityAttackTests.TwoTeams teams, ITes
             using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/sessions/{teams.B.Session}");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", right);
             request.Headers.TryAddWithoutValidation(header, value);
-            using var response = await teams.Server.Anonymous().SendAsync(request, Ct);
+            using var response = await teams.Server.SendAnonymousAsync(request, Ct);
             if (response.StatusCode != HttpStatusCode.NotFound)
             {
                 leaks.Add($"{header}: {value} with A's token: {(int)response.StatusCode}");
@@ -367,7 +367,7 @@ public sealed class SecurityAttackTests(SecurityAttackTests.TwoTeams teams, ITes
             var parts = route.Split(' ', 2);
             using var request = new HttpRequestMessage(new HttpMethod(parts[0]), parts[1]) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
             request.Headers.Add(TeamAuthentication.ApiKeyHeader, a.Admin);
-            using var response = await teams.Server.Anonymous().SendAsync(request, Ct);
+            using var response = await teams.Server.SendAnonymousAsync(request, Ct);
             var text = await response.Content.ReadAsStringAsync(Ct);
             attempts++;
             if (response.StatusCode != expected)
@@ -405,13 +405,14 @@ public sealed class SecurityAttackTests(SecurityAttackTests.TwoTeams teams, ITes
             var guess = string.Join('.', realKey.Split('.')[..3]) + "." + Base64UrlEncoder.Encode(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/sessions");
             request.Headers.Add(TeamAuthentication.ApiKeyHeader, guess);
-            using var response = await server.Anonymous().SendAsync(request, Ct);
+            using var response = await server.SendAnonymousAsync(request, Ct);
             statuses.Add(response.StatusCode);
         }
 
         using var withRealKey = new HttpRequestMessage(HttpMethod.Get, "/api/v1/sessions");
         withRealKey.Headers.Add(TeamAuthentication.ApiKeyHeader, realKey);
-        var afterGuessing = (await server.Anonymous().SendAsync(withRealKey, Ct)).StatusCode;
+        using var afterGuessingResponse = await server.SendAnonymousAsync(withRealKey, Ct);
+        var afterGuessing = afterGuessingResponse.StatusCode;
 
         output.WriteLine($"key guessing: 20 guesses → {statuses.Count(s => s == HttpStatusCode.Unauthorized)}× 401, {statuses.Count(s => s == HttpStatusCode.TooManyRequests)}× 429; the real key from the same address then: {(int)afterGuessing}; 0 guessed");
         Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 5), .. Enumerable.Repeat(HttpStatusCode.TooManyRequests, 15)], statuses);
@@ -544,7 +545,7 @@ public sealed class SecurityAttackTests(SecurityAttackTests.TwoTeams teams, ITes
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/tenants") { Content = JsonContent.Create(new { id }) };
             request.Headers.Add(OperatorAccess.KeyHeader, OperatorKey);
-            using var response = await server.Anonymous().SendAsync(request, Ct);
+            using var response = await server.SendAnonymousAsync(request, Ct);
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
             return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         }

@@ -1,3 +1,5 @@
+using StratX.Domain.Identity;
+using StratX.Grains.Ingestion;
 using StratX.Grains.Security;
 using StratX.Grains.Views;
 
@@ -26,6 +28,37 @@ public sealed class SessionCatalogGrain(
         {
             await state.WriteStateAsync();
         }
+    }
+
+    public async ValueTask<int> RunningReplays(SessionKey? except = null)
+    {
+        var running = 0;
+        foreach (var listing in state.State.Sessions.Values)
+        {
+            if (listing.Session != except && await GrainFactory.GetGrain<ISessionGrain>(listing.Session.ToString()).GetIngestion() is { IsFinished: false })
+            {
+                running++;
+            }
+        }
+
+        return running;
+    }
+
+    public async ValueTask<IngestionStatus?> StartReplay(SessionListing listing, ReplayRequest request, int concurrentSessions)
+    {
+        if (request.Session != listing.Session)
+        {
+            throw new ArgumentException($"A replay for {request.Session} was listed as {listing.Session}.", nameof(request));
+        }
+
+        if (await RunningReplays(except: listing.Session) >= concurrentSessions)
+        {
+            return null;
+        }
+
+        var status = await GrainFactory.GetGrain<ISessionGrain>(listing.Session.ToString()).StartReplay(request);
+        await Register(listing);
+        return status;
     }
 
     public ValueTask<IReadOnlyList<SessionListing>> List() =>

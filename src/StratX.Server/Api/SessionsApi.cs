@@ -60,37 +60,38 @@ public static class SessionsApi
         var (race, speed, sessionId) = start;
         var session = new SessionKey(tenants.Current(http), sessionId);
         var limits = await quotas.For(session.Tenant);
-        if (await quotas.RunningSessions(session.Tenant, except: session) >= limits.ConcurrentSessions)
+        var listing = new SessionListing
         {
-            return TenantQuotaGuard.SessionsBusy(limits.ConcurrentSessions);
-        }
-
-        var grain = grains.GetGrain<ISessionGrain>(session.ToString());
+            Session = session,
+            Name = race.Name,
+            Source = race.Id,
+            CreatedAt = time.GetUtcNow(),
+        };
+        var replay = new ReplayRequest
+        {
+            Session = session,
+            Recording = race.Location,
+            Speed = speed.IsMax ? null : speed.Factor,
+            FromRaceStart = request.FromRaceStart ?? !speed.IsMax,
+            IncludeTelemetry = request.IncludeTelemetry ?? true,
+            PaceFromLap = request.PaceFromLap,
+            MaxEventsPerSecond = limits.ReplayEventsPerSecond,
+        };
         try
         {
-            await grain.StartReplay(new ReplayRequest
+            // The tenant's catalog counts its running replays and starts this one in the same turn: the quota is
+            // reserved, so concurrent starts cannot overshoot it.
+            if (await grains.GetGrain<ISessionCatalogGrain>(session.Tenant.Value).StartReplay(listing, replay, limits.ConcurrentSessions) is null)
             {
-                Session = session,
-                Recording = race.Location,
-                Speed = speed.IsMax ? null : speed.Factor,
-                FromRaceStart = request.FromRaceStart ?? !speed.IsMax,
-                IncludeTelemetry = request.IncludeTelemetry ?? true,
-                PaceFromLap = request.PaceFromLap,
-                MaxEventsPerSecond = limits.ReplayEventsPerSecond,
-            });
+                return TenantQuotaGuard.SessionsBusy(limits.ConcurrentSessions);
+            }
         }
         catch (ReplayAlreadyRunningException e)
         {
             return Problem(StatusCodes.Status409Conflict, "Replay already running", e.Message);
         }
 
-        await grains.GetGrain<ISessionCatalogGrain>(session.Tenant.Value).Register(new SessionListing
-        {
-            Session = session,
-            Name = race.Name,
-            Source = race.Id,
-            CreatedAt = time.GetUtcNow(),
-        });
+        var grain = grains.GetGrain<ISessionGrain>(session.ToString());
         return TypedResults.Accepted($"/api/v1/sessions/{sessionId}", await grain.GetSummary());
     }
 

@@ -37,20 +37,11 @@ public sealed class TenantQuotaGuard(IGrainFactory grains, TenantQuotas defaults
         return await grains.GetGrain<ITenantGrain>(tenant.Value).GetQuotas() ?? defaults;
     }
 
-    /// <summary>The tenant's sessions whose replay is still running, <paramref name="except"/> left out.</summary>
-    public async Task<int> RunningSessions(TenantId tenant, SessionKey? except = null)
+    /// <summary>The tenant's sessions whose replay is still running.</summary>
+    public async Task<int> RunningSessions(TenantId tenant)
     {
         using var scope = TenantContext.Enter(tenant);
-        var running = 0;
-        foreach (var listing in await grains.GetGrain<ISessionCatalogGrain>(tenant.Value).List())
-        {
-            if (listing.Session != except && await grains.GetGrain<ISessionGrain>(listing.Session.ToString()).GetIngestion() is { IsFinished: false })
-            {
-                running++;
-            }
-        }
-
-        return running;
+        return await grains.GetGrain<ISessionCatalogGrain>(tenant.Value).RunningReplays();
     }
 
     /// <summary>Takes one of the tenant's simulation slots; null when all are in use. Dispose the slot when the simulation ends.</summary>
