@@ -31,6 +31,18 @@ public interface ITenantGrain : IGrainWithStringKey
     ValueTask<TenantQuotas?> GetQuotas();
 
     ValueTask SetQuotas(TenantQuotas quotas);
+
+    /// <summary>
+    /// Takes one of the tenant's simulation slots for the whole cluster, held until released or until
+    /// <paramref name="lease"/> has passed (so a node that dies mid-simulation does not hold it for ever); null
+    /// when <paramref name="limit"/> slots are held.
+    /// </summary>
+    ValueTask<string?> TakeSimulationSlot(int limit, TimeSpan lease);
+
+    ValueTask ReleaseSimulationSlot(string slot);
+
+    /// <summary>Simulation slots held now, expired leases left out.</summary>
+    ValueTask<int> SimulationSlotsHeld();
 }
 
 /// <summary>What a tenant member may do; each role includes the ones before it.</summary>

@@ -25,6 +25,9 @@ public sealed class TenantGrain(
     /// <summary>Keys a tenant may hold, revoked ones included (they stay listed so their use can be traced).</summary>
     public const int MaxKeys = 200;
 
+    /// <summary>Simulation slots held, by id, with the end of their lease; not persisted (a lease outlives no node).</summary>
+    private readonly Dictionary<string, DateTimeOffset> _simulationSlots = [];
+
     public ValueTask<TenantInfo?> Get() => ValueTask.FromResult(
         state.State.CreatedAt is { } created
             ? new TenantInfo(this.GetPrimaryKeyString(), created, state.State.Keys.Values.Count(k => k.RevokedAt is null))
@@ -111,5 +114,36 @@ public sealed class TenantGrain(
     {
         state.State.Quotas = quotas;
         await state.WriteStateAsync();
+    }
+
+    public ValueTask<string?> TakeSimulationSlot(int limit, TimeSpan lease)
+    {
+        if (HeldSlots() >= limit)
+        {
+            return ValueTask.FromResult<string?>(null);
+        }
+
+        var slot = Guid.NewGuid().ToString("N");
+        _simulationSlots[slot] = time.GetUtcNow() + lease;
+        return ValueTask.FromResult<string?>(slot);
+    }
+
+    public ValueTask ReleaseSimulationSlot(string slot)
+    {
+        _simulationSlots.Remove(slot);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<int> SimulationSlotsHeld() => ValueTask.FromResult(HeldSlots());
+
+    private int HeldSlots()
+    {
+        var now = time.GetUtcNow();
+        foreach (var expired in _simulationSlots.Where(s => s.Value <= now).Select(s => s.Key).ToList())
+        {
+            _simulationSlots.Remove(expired);
+        }
+
+        return _simulationSlots.Count;
     }
 }

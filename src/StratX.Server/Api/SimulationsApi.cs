@@ -60,7 +60,7 @@ public static class SimulationsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["state"] = [.. errors] }, title: "Invalid race state");
         }
 
-        using var slot = await quotas.TryStartSimulation(tenants.Current(http));
+        await using var slot = await quotas.TryStartSimulation(tenants.Current(http));
         if (slot is null)
         {
             return TenantQuotaGuard.SimulationsBusy();

@@ -78,7 +78,7 @@ public static class StrategyApi
             return invalid;
         }
 
-        using var slot = await quotas.TryStartSimulation(key.Session.Tenant);
+        await using var slot = await quotas.TryStartSimulation(key.Session.Tenant);
         if (slot is null)
         {
             return TenantQuotaGuard.SimulationsBusy();

@@ -137,7 +137,7 @@ public static class TenancyApi
     private static async Task<Ok<QuotaView>> GetQuotas(HttpContext http, ITenantAccessor tenants, TenantQuotaGuard guard)
     {
         var tenant = tenants.Current(http);
-        return TypedResults.Ok(new QuotaView(await guard.For(tenant), await guard.RunningSessions(tenant), guard.RunningSimulations(tenant)));
+        return TypedResults.Ok(new QuotaView(await guard.For(tenant), await guard.RunningSessions(tenant), await guard.RunningSimulations(tenant)));
     }
 
     /// <summary>

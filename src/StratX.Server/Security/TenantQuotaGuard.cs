@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using StratX.Domain.Identity;
 using StratX.Grains;
 using StratX.Grains.Security;
@@ -15,7 +14,11 @@ public sealed class TenantQuotaGuard(IGrainFactory grains, TenantQuotas defaults
 {
     public const string Section = "StratX:Quotas";
 
-    private readonly ConcurrentDictionary<TenantId, StrongBox> _simulations = new();
+    /// <summary>
+    /// The longest a simulation slot stays held without being given back: longer than any simulation the API
+    /// allows, short enough that a node dying mid-simulation does not lock its tenant out for long.
+    /// </summary>
+    public static readonly TimeSpan SimulationLease = TimeSpan.FromMinutes(5);
 
     public TenantQuotas Defaults => defaults;
 
@@ -44,24 +47,17 @@ public sealed class TenantQuotaGuard(IGrainFactory grains, TenantQuotas defaults
         return await grains.GetGrain<ISessionCatalogGrain>(tenant.Value).RunningReplays();
     }
 
-    /// <summary>Takes one of the tenant's simulation slots; null when all are in use. Dispose the slot when the simulation ends.</summary>
-    public async Task<IDisposable?> TryStartSimulation(TenantId tenant)
+    /// <summary>
+    /// Takes one of the tenant's simulation slots, counted for the whole cluster by the tenant's grain; null when
+    /// all are in use. Dispose the slot when the simulation ends; a slot its node never gives back (the node died)
+    /// frees itself after <see cref="SimulationLease"/>.
+    /// </summary>
+    public async Task<IAsyncDisposable?> TryStartSimulation(TenantId tenant)
     {
         var limit = (await For(tenant)).ConcurrentSimulations;
-        var box = _simulations.GetOrAdd(tenant, _ => new StrongBox());
-        while (true)
-        {
-            var running = Volatile.Read(ref box.Running);
-            if (running >= limit)
-            {
-                return null;
-            }
-
-            if (Interlocked.CompareExchange(ref box.Running, running + 1, running) == running)
-            {
-                return new Slot(box);
-            }
-        }
+        using var scope = TenantContext.Enter(tenant);
+        var grain = grains.GetGrain<ITenantGrain>(tenant.Value);
+        return await grain.TakeSimulationSlot(limit, SimulationLease) is { } slot ? new Slot(grain, tenant, slot) : null;
     }
 
     /// <summary>The answer when a tenant's simulation slots are all in use.</summary>
@@ -76,23 +72,23 @@ public sealed class TenantQuotaGuard(IGrainFactory grains, TenantQuotas defaults
         statusCode: StatusCodes.Status429TooManyRequests,
         title: "Session quota in use");
 
-    /// <summary>Simulations running now per tenant (for the quota view).</summary>
-    public int RunningSimulations(TenantId tenant) => _simulations.TryGetValue(tenant, out var box) ? Volatile.Read(ref box.Running) : 0;
-
-    private sealed class StrongBox
+    /// <summary>Simulations running now for the tenant across the cluster (for the quota view).</summary>
+    public async Task<int> RunningSimulations(TenantId tenant)
     {
-        public int Running;
+        using var scope = TenantContext.Enter(tenant);
+        return await grains.GetGrain<ITenantGrain>(tenant.Value).SimulationSlotsHeld();
     }
 
-    private sealed class Slot(StrongBox box) : IDisposable
+    private sealed class Slot(ITenantGrain grain, TenantId tenant, string id) : IAsyncDisposable
     {
         private int _disposed;
 
-        public void Dispose()
+        public async ValueTask DisposeAsync()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                Interlocked.Decrement(ref box.Running);
+                using var scope = TenantContext.Enter(tenant);
+                await grain.ReleaseSimulationSlot(id);
             }
         }
     }
