@@ -1,6 +1,6 @@
 using StratX.Domain.Events;
+using StratX.Domain.Laps;
 using StratX.Domain.Racing;
-using StratX.Domain.Tyres;
 
 namespace StratX.Simulation;
 
@@ -69,20 +69,10 @@ public sealed class CircuitFitter(CircuitModel baseline)
 
         foreach (var carLaps in byCar.Values)
         {
-            foreach (var stint in carLaps.Where(l => l.Stint is not null).GroupBy(l => l.Stint))
+            var records = carLaps.Where(l => l.Stint is not null).Select(l => LapRecord.From(l, l.Stint!.Value));
+            foreach (var stint in StintWear.Of(records, totalLaps, baseline.FuelEffectPerLap))
             {
-                var clean = stint.Where(l => l is { LapTime: not null, PitIn: false, PitOut: false, TyreAge: not null, TrackStatus: TrackStatus.Green } && l.LapNumber > 1 && l.Compound.IsDry()).ToList();
-                if (clean.Count < 8)
-                {
-                    continue;
-                }
-
-                var ages = clean.Select(l => (double)l.TyreAge!.Value).ToArray();
-                var times = clean.Select(l => l.LapTime!.Value - (baseline.FuelEffectPerLap * (totalLaps - l.LapNumber))).ToArray();
-                if (StintDegradation.Fit(ages, times) is { } fit && Math.Abs(fit.SlopeSecondsPerLap) < 0.5)
-                {
-                    tally.Wear.Add((clean[0].Compound, fit.SlopeSecondsPerLap));
-                }
+                tally.Wear.Add((stint.Compound, stint.SecondsPerLap));
             }
         }
 
@@ -126,9 +116,8 @@ public sealed class CircuitFitter(CircuitModel baseline)
                 return model;
             }
 
-            var pooled = Median(all)!.Value;
-            var slope = mine.Count == 0 ? pooled : ((Median(mine)!.Value * mine.Count) + (pooled * WearPriorStints)) / (mine.Count + WearPriorStints);
-            return model with { DegradationPerLap = Math.Clamp(slope, 0.0, 0.3) };
+            var pooled = StintWear.Median(all)!.Value;
+            return model with { DegradationPerLap = StintWear.Shrink(pooled, WearPriorStints, mine) };
         }
 
         return baseline with
@@ -176,16 +165,7 @@ public sealed class CircuitFitter(CircuitModel baseline)
         return loss is > 5 and < 60 ? loss : null;
     }
 
-    private static double? Median(List<double> values)
-    {
-        if (values.Count == 0)
-        {
-            return null;
-        }
-
-        values.Sort();
-        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
-    }
+    private static double? Median(List<double> values) => StintWear.Median(values);
 
     private sealed class Tally
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using StratX.Domain.Identity;
 using StratX.Domain.Racing;
 using StratX.Domain.Recordings;
@@ -113,6 +114,17 @@ public class StrategyPlannerTests(TwoSiloCluster cluster) : IClassFixture<TwoSil
             Assert.InRange(plan.Confidence, 0, 1);
             Assert.All(plan.Candidates, c => Assert.Equal(1.0, c.PositionProbabilities.Sum(), 6));
             Assert.All(plan.Candidates, c => Assert.All(c.Stops, s => Assert.InRange(s.Lap, plan.AfterLap + 1, plan.TotalLaps - 1)));
+        }
+
+        // By lap 50 the race has run stints enough to learn today's wear: each plan simulates with it and says from how many stints.
+        foreach (var plan in full)
+        {
+            Assert.Equal([TyreCompound.Soft, TyreCompound.Medium, TyreCompound.Hard], plan.Wear.Select(w => w.Compound));
+            var stints = plan.Wear.Sum(w => w.LiveStints);
+            Assert.True(stints > 0, $"no live stint behind the plan after lap {plan.AfterLap}: {plan.CircuitModel}");
+            Assert.Contains(plan.Wear, w => w.LiveStints > 0 && w.PerLap != w.Historical);
+            Assert.All(plan.Wear.Where(w => w.LiveStints == 0), w => Assert.Equal(w.Historical, w.PerLap));
+            Assert.EndsWith(string.Create(CultureInfo.InvariantCulture, $", wear from {stints} live stints (soft/medium/hard {plan.Wear[0].PerLap:0.000}/{plan.Wear[1].PerLap:0.000}/{plan.Wear[2].PerLap:0.000} s/lap)"), plan.CircuitModel, StringComparison.Ordinal);
         }
 
         var underSafetyCar = plans.Where(p => p.TrackStatus == TrackStatus.SafetyCar && p.Unavailable is null).ToList();

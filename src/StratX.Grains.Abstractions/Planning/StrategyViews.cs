@@ -24,6 +24,17 @@ public sealed record PlannedStopView([property: Id(0)] int Lap, [property: Id(1)
 [GenerateSerializer, Immutable]
 public sealed record PitWindowView([property: Id(0)] int FirstLap, [property: Id(1)] int LastLap, [property: Id(2)] TyreCompound Compound);
 
+/// <summary>
+/// A dry compound's wear rate the simulations used (s/lap of tyre age, fuel-corrected), the circuit's historical
+/// rate it came from, and the stints of this race it was updated from (0: the historical rate alone).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record CompoundWearView(
+    [property: Id(0)] TyreCompound Compound,
+    [property: Id(1)] double PerLap,
+    [property: Id(2)] double Historical,
+    [property: Id(3)] int LiveStints);
+
 /// <summary>One candidate strategy of the car, as the simulations scored it.</summary>
 [GenerateSerializer, Immutable]
 public sealed record CandidateView
@@ -189,6 +200,10 @@ public sealed record StrategyPlanView
     /// <summary>Plans this planner abandoned so far because a newer state arrived before they finished.</summary>
     [Id(19)]
     public long Superseded { get; init; }
+
+    /// <summary>Per dry compound, the wear the simulations used and the live stints behind it (empty without a search).</summary>
+    [Id(20)]
+    public IReadOnlyList<CompoundWearView> Wear { get; init; } = [];
 
     public CandidateView? Recommended => Candidates.Count > 0 ? Candidates[0] : null;
 }

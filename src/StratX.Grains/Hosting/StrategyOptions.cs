@@ -39,4 +39,13 @@ public sealed class StrategyOptions
 
     /// <summary>Most candidates a what-if comparison may hold.</summary>
     public int MaxComparisonCandidates { get; set; } = 20;
+
+    /// <summary>
+    /// Whether plans learn today's tyre wear: each dry compound's historical wear rate is updated from the stints
+    /// run so far in the race (<see cref="Simulation.LiveWear"/>; docs/MODELS.md, "Live wear update").
+    /// </summary>
+    public bool LiveWear { get; set; } = true;
+
+    /// <summary>Prior weight of the historical wear rate against this race's stints, in stints.</summary>
+    public double LiveWearPriorStints { get; set; } = Simulation.LiveWear.DefaultPriorStints;
 }
