@@ -117,6 +117,10 @@ public class DashboardTests(DashboardServer server) : IClassFixture<DashboardSer
         }
 
         Assert.Matches(@"\d+%", await page.Locator(".confidence span").InnerTextAsync());
+        // The wear each dry compound was simulated with: past lap 20 the race's own stints have moved it from history.
+        var wear = await page.Locator("[data-testid=strategy-wear]").InnerTextAsync();
+        Assert.Matches(@"^Tyre wear simulated, s per lap of age: S 0\.\d{3} .* · M 0\.\d{3} .* · H 0\.\d{3} ", wear);
+        Assert.Contains("live stint", wear, StringComparison.Ordinal);
         // A first quick plan can come before the full search has filled the candidates.
         await WaitUntil(async () => await page.Locator("table.candidates tbody tr").CountAsync() > 0, "the plan lists no candidates");
         Assert.Equal(20, await page.Locator("table.candidates tbody tr").First.Locator(".dist span").CountAsync());

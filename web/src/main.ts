@@ -802,6 +802,15 @@ function undercutCard(title: string, u: StrategyPlanView["versusCarAhead"]): str
   return `<div class="card"><h4>${title}: ${escapeHtml(driver(u.rival))}</h4><p class="muted">P(ahead after both stop, lap ${u.comparedAfterLap})</p><dl class="trio"><div><dt>Box now</dt><dd>${percent(u.aheadIfBoxNow)}</dd></div><div><dt>Next lap</dt><dd>${percent(u.aheadIfBoxNextLap)}</dd></div><div><dt>Stay out</dt><dd>${percent(u.aheadIfStayOut)}</dd></div></dl></div>`;
 }
 
+/** The wear rates the plan was simulated with, and whether this race's stints moved them from history. */
+function wearLine(wear: StrategyPlanView["wear"]): string {
+  const known = (wear ?? []).filter((w) => w && w.compound in compoundLetter && Number.isFinite(w.perLap) && Number.isFinite(w.historical) && Number.isInteger(w.liveStints));
+  if (known.length === 0) return "";
+  const parts = known.map((w) => `<span class="compound ${w.compound}">${compoundLetter[w.compound]}</span> ${w.perLap.toFixed(3)}` +
+    (w.liveStints > 0 ? ` <small>(history ${w.historical.toFixed(3)}, ${w.liveStints} live stint${w.liveStints === 1 ? "" : "s"})</small>` : ` <small>(history)</small>`));
+  return `<p class="wear muted" data-testid="strategy-wear">Tyre wear simulated, s per lap of age: ${parts.join(" · ")}</p>`;
+}
+
 function renderStrategy(): void {
   const car = state.car;
   const plan = car ? state.plans.get(car) : undefined;
@@ -834,6 +843,7 @@ function renderStrategy(): void {
     ? `<div class="pit-loss" data-testid="strategy-pit-loss"><small class="muted">Pit loss ${sourceBadge(loss.origin)}</small><div>${pitLossText(loss)}</div></div>`
     : "";
   setHtml(out, `<div class="recommendation" data-testid="strategy-recommendation"><div><h3>${window}</h3><p class="muted">${escapeHtml(best?.name ?? "")} · E[pos] ${best?.expectedPosition.toFixed(2) ?? "–"} · after lap ${plan.afterLap}/${plan.totalLaps} · ${plan.candidatesEvaluated} strategies × ${plan.runsPerCandidate} races in ${Math.round(plan.elapsedMilliseconds)} ms${plan.searchPending ? " · full search running" : ""}</p></div>${pitLoss}<div class="confidence" title="share of simulated races in which this choice was best"><span>${percent(plan.confidence)}</span><small>confidence</small></div></div>` +
+    wearLine(plan.wear) +
     neutral +
     `<div class="cards">${undercutCard("Versus car ahead", plan.versusCarAhead)}${undercutCard("Versus car behind", plan.versusCarBehind)}</div>` +
     candidateTable(plan.candidates, `Best ${plan.candidates.length} strategies (simulated with the same incidents and noise)`));

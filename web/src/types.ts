@@ -61,6 +61,8 @@ export interface StrategyPlanView {
   candidates: CandidateView[]; versusCarAhead?: UndercutView | null; versusCarBehind?: UndercutView | null;
   neutralisation?: { status: TrackStatus; boxNow: CandidateView; stayOut: CandidateView; boxNowBetter: number; recommendBox: boolean } | null;
   circuitModel: string; unavailable?: string | null; searchPending: boolean; superseded: number;
+  /** Per dry compound: the wear rate simulated (s/lap), the circuit's historical rate, the race's stints behind it. */
+  wear?: { compound: Compound; perLap: number; historical: number; liveStints: number }[] | null;
 }
 
 export interface SessionListItem { id: string; name: string; source?: string | null; createdAt: string; phase: Phase; leaderLap: number; scheduledLaps?: number | null }
