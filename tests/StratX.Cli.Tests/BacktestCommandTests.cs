@@ -11,14 +11,14 @@ public class BacktestCommandTests
     [Fact]
     public async Task It_scores_the_simulator_and_the_baseline_at_each_fraction_as_json_lines()
     {
-        var result = await Stratx.RunAsync("backtest", "--data", Path.GetDirectoryName(RepoPaths.FastF1Laps2021)!, "--rounds", "21,22", "--at", "0.4,0.8", "--runs", "200", "--json");
+        var result = await Stratx.RunAsync("backtest", "--data", Path.GetDirectoryName(RepoPaths.FastF1Laps2021)!, "--rounds", "21,22", "--at", "0.4,0.8", "--runs", "200", "--live-wear", "32", "--json");
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         var pooled = lines.Where(l => l.GetProperty("season").ValueKind == JsonValueKind.Null).ToList();
         foreach (var at in new[] { 0.4, 0.8 })
         {
-            foreach (var model in new[] { "montecarlo", "order-holds" })
+            foreach (var model in new[] { "montecarlo", "montecarlo-live-wear", "order-holds" })
             {
                 var rows = pooled.Where(l => l.GetProperty("at").GetDouble() == at && l.GetProperty("model").GetString() == model).ToList();
                 Assert.Equal(Metrics, rows.Select(r => r.GetProperty("metric").GetString()));
@@ -71,6 +71,7 @@ public class BacktestCommandTests
     [InlineData("fractions between 0 and 1", "--at", "0.5,1.5")]
     [InlineData("there is no folder", "--data", "no/such/folder")]
     [InlineData("no race_laps_YYYY.csv", "--seasons", "1999")]
+    [InlineData("--live-wear takes a prior weight of 0 or more", "--live-wear", "-1")]
     public async Task Bad_arguments_exit_with_code_2_and_say_why(string expected, string option, string value)
     {
         string[] args = option == "--data"

@@ -13,9 +13,11 @@ internal sealed record BacktestMetric(double At, string Model, string Metric, do
 /// nothing before it: the baseline's width is then fitted on that season itself (in its favour) and the
 /// simulator keeps its default. With <c>fitCircuits</c>, each circuit's neutralisation rates, pit loss and
 /// wear are fitted on the earlier seasons too (<see cref="CircuitFitter"/>); measured on 2019–2020 it did
-/// not beat the generic parameters yet, so it is off by default.
+/// not beat the generic parameters yet, so it is off by default. With <c>liveWearPrior</c>, a third model,
+/// <c>montecarlo-live-wear</c>, simulates each state as the live planner does: with each dry compound's wear
+/// updated from the race's stints up to the cut (<see cref="LiveWear"/>), on the same random numbers.
 /// </summary>
-internal sealed class Backtester(CircuitModel circuit, int runs, ulong seed, bool fitCircuits = false)
+internal sealed class Backtester(CircuitModel circuit, int runs, ulong seed, bool fitCircuits = false, double? liveWearPrior = null)
 {
     private const double Floor = 1e-4;
 
@@ -98,13 +100,18 @@ internal sealed class Backtester(CircuitModel circuit, int runs, ulong seed, boo
                     scores.Add((race.Season, at, "montecarlo", CarScore.Of(simulated, final)));
                     scores.Add((race.Season, at, "order-holds", CarScore.Of(OrderHolds.Distribution(i + 1, running.Count, widths[(race.Season, at)]), final)));
                 }
+
+                if (liveWearPrior is { } prior)
+                {
+                    scores.AddRange(LiveWearScores(race, at, model, prior));
+                }
             }
         }
 
         var metrics = new List<BacktestMetric>();
         foreach (var at in fractions)
         {
-            foreach (var model in new[] { "montecarlo", "order-holds" })
+            foreach (var model in liveWearPrior is null ? ["montecarlo", "order-holds"] : new[] { "montecarlo", "montecarlo-live-wear", "order-holds" })
             {
                 metrics.AddRange(Summarise(at, model, null, [.. scores.Where(s => s.At == at && s.Model == model).Select(s => s.Score)]));
                 foreach (var season in seasons)
@@ -115,6 +122,32 @@ internal sealed class Backtester(CircuitModel circuit, int runs, ulong seed, boo
         }
 
         return metrics;
+    }
+
+    /// <summary>The race simulated from the cut with the wear learnt from its stints so far, scored per running car.</summary>
+    private IEnumerable<(int Season, double At, string Model, CarScore Score)> LiveWearScores(RecordedRace race, double at, CircuitModel model, double prior)
+    {
+        var cut = race.LapAt(at);
+        var live = LiveWear.Fit(model, race.HistoriesTo(cut), race.TotalLaps, cut, prior).Model;
+        var state = race.StateAt(at, live);
+        SimulationResult result;
+        try
+        {
+            result = new RaceSimulator(live).Run(state, DefaultStrategies.For(state, live), new SimulationOptions { Runs = runs, Seed = seed });
+        }
+        catch (InvalidRaceStateException)
+        {
+            yield break;
+        }
+
+        var running = state.Cars.Where(c => !c.Retired).ToList();
+        foreach (var car in running)
+        {
+            if (race.FinishingPositions.TryGetValue(car.Id, out var final))
+            {
+                yield return (race.Season, at, "montecarlo-live-wear", CarScore.Of([.. result[car.Id].PositionProbabilities.Take(running.Count)], final));
+            }
+        }
     }
 
     /// <summary>Circuit parameters fitted on the given races (generic parameters when there are none).</summary>

@@ -76,7 +76,7 @@ internal sealed class LiveWearBacktest(IReadOnlyList<double> priors, int minimum
             .GroupBy(l => l.Car)
             .Select(g => (Id: g.Key.Value, Laps: g.OrderBy(l => l.LapNumber).Select(l => LapRecord.From(l, l.Stint!.Value)).ToList()))
             .ToList();
-        var histories = cars.Select(c => new CarHistory(c.Id, [.. c.Laps.Where(l => l.LapNumber <= cut)], 0)).ToList();
+        var histories = race.HistoriesTo(cut);
         var targets = cars.SelectMany(c => StintWear.Of(c.Laps.Where(l => l.LapNumber > cut), race.TotalLaps, fuel)).ToList();
         var oracle = Dry.ToDictionary(c => c, c => StintWear.Median([.. targets.Where(t => t.Compound == c).Select(t => t.SecondsPerLap)]));
         foreach (var (name, model) in new[] { ("fitted", fitted), ("typical", CircuitModel.TypicalDry) })

@@ -1,5 +1,6 @@
 using StratX.Domain.Events;
 using StratX.Domain.Identity;
+using StratX.Domain.Laps;
 using StratX.Ingestion.FastF1;
 using StratX.Ingestion.Validation;
 using StratX.Models.Live;
@@ -32,6 +33,12 @@ internal sealed record RecordedRace(int Season, int Round, string Name, string? 
 
     public RaceSnapshot StateAt(double fraction, CircuitModel circuit) =>
         RaceSnapshotBuilder.AfterLap(Laps, Stops, TotalLaps, LapAt(fraction), circuit);
+
+    /// <summary>Each car's laps with their stint numbers, as a live car grain holds them (laps without a stint left out), up to <paramref name="lastLap"/>.</summary>
+    public IReadOnlyList<CarHistory> HistoriesTo(int lastLap) => [.. Laps
+        .Where(l => l.Stint is not null && l.LapNumber <= lastLap)
+        .GroupBy(l => l.Car)
+        .Select(g => new CarHistory(g.Key.Value, [.. g.OrderBy(l => l.LapNumber).Select(l => LapRecord.From(l, l.Stint!.Value))], 0))];
 
     /// <summary>Every round of every season file, read with the ingestion parsers (rejected rows are left out and counted).</summary>
     public static IEnumerable<RecordedRace> ReadSeason(string csvPath, RejectionLog rejections, Action<string>? progress = null)

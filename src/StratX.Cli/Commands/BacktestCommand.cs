@@ -25,8 +25,9 @@ internal static class BacktestCommand
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 1UL };
         var paceUncertainty = new Option<double?>("--pace-uncertainty") { Description = "Override the simulator's per-run pace uncertainty (s/lap)." };
         var fitCircuits = new Option<bool>("--fit-circuits") { Description = "Fit each circuit's neutralisation rates, pit loss and tyre wear on the seasons before the one scored." };
+        var liveWear = new Option<double?>("--live-wear") { Description = "Also score montecarlo-live-wear: the wear of each dry compound updated from the race's stints up to the cut, with this prior weight in stints (the planner's is 32)." };
         var json = new Option<bool>("--json") { Description = "One JSON object per metric per line on stdout (progress on stderr)." };
-        var command = new Command("backtest", "Score race simulations from real mid-race states against the real finish.") { data, at, runs, seasons, rounds, seed, paceUncertainty, fitCircuits, json };
+        var command = new Command("backtest", "Score race simulations from real mid-race states against the real finish.") { data, at, runs, seasons, rounds, seed, paceUncertainty, fitCircuits, liveWear, json };
         command.SetAction(result => Run(
             result.GetValue(data)!,
             result.GetValue(at)!,
@@ -36,6 +37,7 @@ internal static class BacktestCommand
             result.GetValue(seed),
             result.GetValue(paceUncertainty),
             result.GetValue(fitCircuits),
+            result.GetValue(liveWear),
             result.GetValue(json)));
         command.Subcommands.Add(LiveWear());
         return command;
@@ -135,8 +137,14 @@ internal static class BacktestCommand
         return 0;
     }
 
-    private static int Run(string data, string atText, int runs, string? seasonsText, string? roundsText, ulong seed, double? paceUncertainty, bool fitCircuits, bool json)
+    private static int Run(string data, string atText, int runs, string? seasonsText, string? roundsText, ulong seed, double? paceUncertainty, bool fitCircuits, double? liveWear, bool json)
     {
+        if (liveWear is < 0 or double.NaN or double.PositiveInfinity)
+        {
+            Console.Error.WriteLine($"stratx backtest: --live-wear takes a prior weight of 0 or more stints (got {liveWear}).");
+            return 2;
+        }
+
         if (!SeasonFiles.TryParseList(atText, double.Parse, out var fractions) || fractions.Any(f => f is <= 0 or >= 1))
         {
             Console.Error.WriteLine($"stratx backtest: --at takes fractions between 0 and 1, comma-separated (got '{atText}').");
@@ -173,7 +181,7 @@ internal static class BacktestCommand
         }
 
         var circuit = paceUncertainty is { } u ? CircuitModel.TypicalDry with { PaceUncertainty = u } : CircuitModel.TypicalDry;
-        var metrics = new Backtester(circuit, runs, seed, fitCircuits).Run(races, fractions, m => Console.Error.WriteLine(m));
+        var metrics = new Backtester(circuit, runs, seed, fitCircuits, liveWear).Run(races, fractions, m => Console.Error.WriteLine(m));
         foreach (var metric in metrics)
         {
             if (json)
