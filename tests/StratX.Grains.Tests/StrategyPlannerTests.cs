@@ -47,23 +47,7 @@ public class StrategyPlannerTests(TwoSiloCluster cluster) : IClassFixture<TwoSil
         // laps, where few stops are left to weigh. Were every plan cancelled by the next lap, the car would get its
         // first plan only then (measured: after laps 53 and 55 with cancelling alone).
         await grain.StartReplay(new ReplayRequest { Session = session, Recording = AbuDhabi2021, IncludeTelemetry = false, Speed = 250, PaceFromLap = 5 });
-        var plans = new List<StrategyPlanView>();
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromMinutes(2))
-        {
-            var plan = await planner.GetPlan(TimeSpan.Zero);
-            if (plan is not null && (plans.Count == 0 || plan.ComputedAt != plans[^1].ComputedAt))
-            {
-                plans.Add(plan);
-            }
-
-            if (plan?.Unavailable == "The race is over.")
-            {
-                break;
-            }
-
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
+        var plans = await PlansToTheEnd(planner, grain, TimeSpan.FromMilliseconds(20));
 
         var full = plans.Where(p => p.Unavailable is null && !p.SearchPending).ToList();
         var laps = string.Join(",", full.Select(p => p.AfterLap));
@@ -85,23 +69,7 @@ public class StrategyPlannerTests(TwoSiloCluster cluster) : IClassFixture<TwoSil
         // Abu Dhabi 2021: the safety car came out on lap 53 of 58. Catch up to lap 50, then play at 30× (a lap in ~3 s).
         await grain.StartReplay(new ReplayRequest { Session = session, Recording = AbuDhabi2021, IncludeTelemetry = false, Speed = 30, PaceFromLap = 50 });
 
-        var plans = new List<StrategyPlanView>();
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromMinutes(3))
-        {
-            var plan = await planner.GetPlan(TimeSpan.Zero);
-            if (plan is not null && (plans.Count == 0 || plan.ComputedAt != plans[^1].ComputedAt))
-            {
-                plans.Add(plan);
-            }
-
-            if (plan?.Unavailable == "The race is over." || (await grain.GetIngestion())?.IsFinished == true)
-            {
-                break;
-            }
-
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
+        var plans = await PlansToTheEnd(planner, grain, TimeSpan.FromMilliseconds(100));
 
         var full = plans.Where(p => p.Unavailable is null && !p.SearchPending).ToList();
         Assert.True(full.Select(p => p.AfterLap).Distinct().Count() >= 4, $"plans after laps {string.Join(",", full.Select(p => p.AfterLap))}");
@@ -135,6 +103,30 @@ public class StrategyPlannerTests(TwoSiloCluster cluster) : IClassFixture<TwoSil
         var answer = underSafetyCar[0].Neutralisation!;
         Assert.Equal(answer.RecommendBox, answer.BoxNow.ExpectedPosition < answer.StayOut.ExpectedPosition
             || (answer.BoxNow.ExpectedPosition == answer.StayOut.ExpectedPosition && answer.BoxNowBetter >= 0.5));
+    }
+
+    /// <summary>Each plan the planner holds as it is polled, in order, until the race is over or the replay has finished (3 minutes at most).</summary>
+    private static async Task<List<StrategyPlanView>> PlansToTheEnd(IStrategyPlannerGrain planner, ISessionGrain session, TimeSpan poll)
+    {
+        var plans = new List<StrategyPlanView>();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            var plan = await planner.GetPlan(TimeSpan.Zero);
+            if (plan is not null && (plans.Count == 0 || plan.ComputedAt != plans[^1].ComputedAt))
+            {
+                plans.Add(plan);
+            }
+
+            if (plan?.Unavailable == "The race is over." || (await session.GetIngestion())?.IsFinished == true)
+            {
+                break;
+            }
+
+            await Task.Delay(poll, TestContext.Current.CancellationToken);
+        }
+
+        return plans;
     }
 
     private IStrategyPlannerGrain Planner(SessionKey session, string car) =>
