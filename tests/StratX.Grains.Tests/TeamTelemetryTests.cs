@@ -25,6 +25,11 @@ public sealed class TeamTelemetryCluster : TwoSiloCluster
 
     public const string DeadLetterTopic = "stratx.telemetry.dead-letter";
 
+    /// <summary>Another team's own topic (StratX:TeamTelemetry:TenantTopics): it speaks for that team only.</summary>
+    public const string OtherTeamTopic = "other-team.telemetry";
+
+    public const string OtherTeam = "other-team";
+
     public const string ConsumerGroup = "stratx-team-telemetry-test";
 
     public const int Partitions = 3;
@@ -43,6 +48,7 @@ public sealed class TeamTelemetryCluster : TwoSiloCluster
         Kafka = KafkaMockCluster.Start(1);
         Kafka.CreateTopic(Topic, Partitions);
         Kafka.CreateTopic(DeadLetterTopic, 1);
+        Kafka.CreateTopic(OtherTeamTopic, 1);
         await base.InitializeAsync();
 
         // The fixture sets the sessions up as their tenant would.
@@ -96,6 +102,7 @@ public sealed class TeamTelemetryCluster : TwoSiloCluster
             // The source falls back to the shared Kafka section for its connection.
             ["Kafka:BootstrapServers"] = Kafka.BootstrapServers,
             ["StratX:TeamTelemetry:ConsumerGroup"] = ConsumerGroup,
+            [$"StratX:TeamTelemetry:TenantTopics:{OtherTeamTopic}"] = OtherTeam,
             ["StratX:TeamTelemetry:CommitInterval"] = "00:00:00.200",
             ["StratX:TeamTelemetry:ConsumerSettings:heartbeat.interval.ms"] = "500",
             ["StratX:TeamTelemetry:ConsumerSettings:session.timeout.ms"] = "6000",
@@ -126,10 +133,10 @@ public sealed class TeamTelemetryTests(TeamTelemetryCluster cluster) : IClassFix
 
         var sent = new List<Sent>();
         using var producer = Producer();
-        async Task Send(string what, byte[] value, string? reason, CarKey? key = null)
+        async Task Send(string what, byte[] value, string? reason, CarKey? key = null, string topic = TeamTelemetryCluster.Topic)
         {
             var keyBytes = Encoding.UTF8.GetBytes((key ?? car).ToString());
-            var delivered = await producer.ProduceAsync(TeamTelemetryCluster.Topic, new Message<byte[], byte[]> { Key = keyBytes, Value = value }, TestContext.Current.CancellationToken);
+            var delivered = await producer.ProduceAsync(topic, new Message<byte[], byte[]> { Key = keyBytes, Value = value }, TestContext.Current.CancellationToken);
             sent.Add(new Sent(what, keyBytes, value, reason, delivered.TopicPartitionOffset));
         }
 
@@ -149,6 +156,8 @@ public sealed class TeamTelemetryTests(TeamTelemetryCluster cluster) : IClassFix
         var replayedCar = TeamTelemetryCluster.ReplayedTelemetrySession.Car(new CarId("44"));
         await Send("a session replaying its recorded telemetry", RealTelemetry.Json(replayedCar, 1, c[3]), "replayed-telemetry", replayedCar);
         await Send("seq 3 again", seq3, "duplicate");
+        // The next message in sequence, sent on another team's own topic: that topic cannot speak for this car.
+        await Send("seq 4 on another team's topic", RealTelemetry.Json(car, 4, c[3]), "wrong-tenant", topic: TeamTelemetryCluster.OtherTeamTopic);
         // The next 1000 samples, pretty-printed as a team's tool might send them.
         var oversized = RealTelemetry.Indented(RealTelemetry.Json(car, 4, RealTelemetry.Car(44).SkipWhile(r => r.At < c[3][0].At).Take(TeamTelemetryValidator.MaxSamples)));
         Assert.True(oversized.Length > TeamTelemetryValidator.DefaultMaxMessageBytes, $"{oversized.Length} bytes");
@@ -174,7 +183,7 @@ public sealed class TeamTelemetryTests(TeamTelemetryCluster cluster) : IClassFix
             var letter = letters[b.At];
             Assert.Equal((b.What, b.Reason), (b.What, Header(letter, TeamTelemetryDeadLetter.ReasonHeader)));
             Assert.False(string.IsNullOrWhiteSpace(Header(letter, TeamTelemetryDeadLetter.DetailHeader)));
-            Assert.Equal(TeamTelemetryCluster.Topic, Header(letter, TeamTelemetryDeadLetter.SourceTopicHeader));
+            Assert.Equal(b.At.Topic, Header(letter, TeamTelemetryDeadLetter.SourceTopicHeader));
             Assert.Equal(b.Value, letter.Message.Value);
             Assert.Equal(b.Key, letter.Message.Key);
         });
@@ -189,6 +198,7 @@ public sealed class TeamTelemetryTests(TeamTelemetryCluster cluster) : IClassFix
         Assert.Contains("expected seq 5, got 6", Detail("seq 6, seq 5 missing"), StringComparison.Ordinal);
         Assert.Contains("gap 5-5", Detail("seq 5, late"), StringComparison.Ordinal);
         Assert.Contains("includeTelemetry: false", Detail("a session replaying its recorded telemetry"), StringComparison.Ordinal);
+        Assert.Equal($"topic {TeamTelemetryCluster.OtherTeamTopic} is tenant {TeamTelemetryCluster.OtherTeam}'s, the message names car 44 of tenant demo", Detail("seq 4 on another team's topic"));
 
         // What was applied is exactly the good messages, numbered on densely from sample 1.
         var applied = c.Where((_, i) => i is not (4 or 5)).SelectMany(chunk => chunk).ToList();
@@ -489,7 +499,7 @@ public sealed class TeamTelemetryValidatorTests
     public void Every_reason_has_a_stable_code()
     {
         Assert.Equal(
-            ["not-json", "schema", "oversized", "unknown-session", "unknown-car", "sequence-gap", "duplicate", "out-of-order", "replayed-telemetry"],
+            ["not-json", "schema", "oversized", "unknown-session", "unknown-car", "sequence-gap", "duplicate", "out-of-order", "replayed-telemetry", "wrong-tenant"],
             TelemetryRejectionReasons.All.Select(r => r.Code()));
         Assert.All(TelemetryRejectionReasons.All, r => Assert.True(TelemetryRejectionReasons.TryParse(r.Code(), out var parsed) && parsed == r));
     }

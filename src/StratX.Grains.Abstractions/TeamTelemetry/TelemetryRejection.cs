@@ -29,6 +29,9 @@ public enum TelemetryRejectionReason : byte
 
     /// <summary><c>replayed-telemetry</c>: the session's replay publishes the recording's car telemetry, which team telemetry would collide with.</summary>
     ReplayedTelemetry = 9,
+
+    /// <summary><c>wrong-tenant</c>: the message came on a topic of one tenant (<c>StratX:TeamTelemetry:TenantTopics</c>) and names another's car.</summary>
+    WrongTenant = 10,
 }
 
 /// <summary>The stable codes of <see cref="TelemetryRejectionReason"/>, as the dead-letter header <c>stratx-reason</c> carries them.</summary>
@@ -48,6 +51,7 @@ public static class TelemetryRejectionReasons
         TelemetryRejectionReason.Duplicate => "duplicate",
         TelemetryRejectionReason.OutOfOrder => "out-of-order",
         TelemetryRejectionReason.ReplayedTelemetry => "replayed-telemetry",
+        TelemetryRejectionReason.WrongTenant => "wrong-tenant",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a telemetry rejection reason."),
     };
 

@@ -22,7 +22,22 @@ public sealed class TeamTelemetryOptions
     /// <summary><c>HOST:PORT,...</c>; falls back to <c>Kafka:BootstrapServers</c>.</summary>
     public string? BootstrapServers { get; set; }
 
+    /// <summary>
+    /// The shared topic: a message on it acts for the tenant its body names, so any sender able to write to it can
+    /// name any tenant. Empty: only <see cref="TenantTopics"/> are read.
+    /// </summary>
     public string Topic { get; set; } = "stratx.telemetry";
+
+    /// <summary>
+    /// Topics of one tenant each (topic name → tenant id), read beside <see cref="Topic"/>. A message on one must
+    /// name a car of that tenant, else it is dead-lettered as <c>wrong-tenant</c> before it reaches any grain. Give
+    /// each team write access to its own topic only (Kafka ACLs, or an Event Hubs send policy per event hub) and
+    /// a team cannot act for another even with a forged body.
+    /// </summary>
+    public Dictionary<string, string> TenantTopics { get; set; } = [];
+
+    /// <summary>Every topic the source reads: the shared one (unless empty) and each tenant's.</summary>
+    public IReadOnlyList<string> Topics => [.. new[] { Topic }.Where(t => !string.IsNullOrWhiteSpace(t)).Concat(TenantTopics.Keys)];
 
     public string DeadLetterTopic { get; set; } = "stratx.telemetry.dead-letter";
 

@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StratX.Domain.Identity;
 using StratX.Grains.Observability;
 using StratX.Grains.Security;
 using ErrorCode = Confluent.Kafka.ErrorCode;
@@ -121,9 +122,14 @@ public sealed partial class TeamTelemetrySource(
             throw new InvalidOperationException($"{TeamTelemetryOptions.Section} is enabled but has no BootstrapServers (nor {TeamTelemetryOptions.KafkaSection}:BootstrapServers).");
         }
 
-        if (string.IsNullOrWhiteSpace(settings.Topic) || string.IsNullOrWhiteSpace(settings.DeadLetterTopic) || settings.Topic == settings.DeadLetterTopic)
+        if (settings.Topics.Count == 0 || string.IsNullOrWhiteSpace(settings.DeadLetterTopic) || settings.Topics.Contains(settings.DeadLetterTopic))
         {
-            throw new InvalidOperationException($"{TeamTelemetryOptions.Section} needs a Topic and a different DeadLetterTopic (now '{settings.Topic}' and '{settings.DeadLetterTopic}').");
+            throw new InvalidOperationException($"{TeamTelemetryOptions.Section} needs a Topic or TenantTopics to read and a DeadLetterTopic that is none of them (now '{string.Join("', '", settings.Topics)}' and '{settings.DeadLetterTopic}').");
+        }
+
+        if (settings.TenantTopics.FirstOrDefault(t => string.IsNullOrWhiteSpace(t.Key) || t.Key == settings.Topic || !TenantId.IsValid(t.Value)) is { Key: not null } bad)
+        {
+            throw new InvalidOperationException($"{TeamTelemetryOptions.Section}:TenantTopics: '{bad.Key}' → '{bad.Value}' needs a topic other than the shared Topic and a valid tenant id.");
         }
 
         if (string.IsNullOrWhiteSpace(settings.ConsumerGroup) || settings.MaxMessageBytes <= 0)
@@ -144,21 +150,22 @@ public sealed partial class TeamTelemetrySource(
         }
 
         var settings = Options;
+        var topics = string.Join(", ", settings.Topics);
         while (!stopping.IsCancellationRequested)
         {
             try
             {
                 using var worker = new Worker(this, settings);
-                LogStarted(settings.Topic, settings.ConsumerGroup, settings.DeadLetterTopic);
+                LogStarted(topics, settings.ConsumerGroup, settings.DeadLetterTopic);
                 await worker.RunAsync(stopping);
-                LogStopped(settings.Topic);
+                LogStopped(topics);
                 return;
             }
             catch (Exception e)
             {
                 // A fatal client error or a broken configuration: start over with a new client after a pause.
                 _counters.Failed(e.Message, _time.GetUtcNow());
-                LogClientFailed(e, settings.Topic);
+                LogClientFailed(e, topics);
                 try
                 {
                     await Task.Delay(settings.MaxRetryDelay, _time, stopping);
@@ -265,7 +272,7 @@ public sealed partial class TeamTelemetrySource(
 
         public async Task RunAsync(CancellationToken stopping)
         {
-            _consumer.Subscribe(_settings.Topic);
+            _consumer.Subscribe(_settings.Topics);
             _lastCommit = Now;
             while (!stopping.IsCancellationRequested)
             {
@@ -358,6 +365,12 @@ public sealed partial class TeamTelemetrySource(
             if (validation.Message is not { } message)
             {
                 return new Verdict(validation.Rejection, 0);
+            }
+
+            // A tenant's own topic speaks for that tenant only: a car of another is refused before any grain is asked.
+            if (_settings.TenantTopics.TryGetValue(result.Topic, out var owner) && !string.Equals(owner, message.Car.Session.Tenant.Value, StringComparison.Ordinal))
+            {
+                return new Verdict(new TelemetryRejection(TelemetryRejectionReason.WrongTenant, $"topic {result.Topic} is tenant {owner}'s, the message names car {message.Car.Car} of tenant {message.Car.Session.Tenant}"), 0);
             }
 
             // The message names its car, and so its tenant: everything done for it acts for that tenant.
