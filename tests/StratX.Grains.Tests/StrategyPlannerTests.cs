@@ -45,7 +45,7 @@ public class StrategyPlannerTests(TwoSiloCluster cluster) : IClassFixture<TwoSil
 
         // Abu Dhabi 2021 from lap 5 at 250×: a lap every ~0.36 s, while a plan takes 0.5–2.5 s until the last
         // laps, where few stops are left to weigh. Were every plan cancelled by the next lap, the car would get its
-        // first plan only then (measured: after laps 53 and 55 with cancelling alone).
+        // first plan only then (measured at 250×: after lap 47 with cancelling alone).
         await grain.StartReplay(new ReplayRequest { Session = session, Recording = AbuDhabi2021, IncludeTelemetry = false, Speed = 250, PaceFromLap = 5 });
         var plans = await PlansToTheEnd(planner, grain, TimeSpan.FromMilliseconds(20));
 
