@@ -182,8 +182,9 @@ public class DashboardTests(DashboardServer server) : IClassFixture<DashboardSer
         DashboardServer.SkipWithoutChromium();
         const string session = "web-china";
         // history/virtual_safety_cars.csv and safety_cars.csv: VSC deployed on lap 20 (green during lap 22), safety
-        // cars deployed on laps 24 (in on 27) and 27 (in on 32). Catch up to lap 17, then play at 60×.
-        await server.StartReplayAsync("2024-china-race", session, "60", paceFromLap: 17, includeTelemetry: false);
+        // cars deployed on laps 24 (in on 27) and 27 (in on 32). The page is open on the session before the replay
+        // starts, as a strategist's is before the lights go out: on a starved machine opening it after the start
+        // once took until the VSC was over.
         var (page, errors) = await server.OpenAsync($"/?session={session}", 1280, 720);
         // The page itself notes the banner and the leader's lap at every change of either, so what it showed is
         // known however slowly this test gets to look (a starved machine may look only every few laps).
@@ -211,6 +212,8 @@ public class DashboardTests(DashboardServer server) : IClassFixture<DashboardSer
               note();
             }
             """);
+        // Catch up to lap 17, then play at 40× (a lap in about 2.5 s, so the two-lap VSC is on screen for seconds).
+        await server.StartReplayAsync("2024-china-race", session, "40", paceFromLap: 17, includeTelemetry: false);
         // No screenshot while the replay runs: on a starved machine capturing a frame of a page redrawing at 60×
         // took over Playwright's 30 s. The log above records what the banner looked like instead.
         try
