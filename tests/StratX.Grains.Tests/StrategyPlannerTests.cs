@@ -84,8 +84,12 @@ public class StrategyPlannerTests(TwoSiloCluster cluster) : IClassFixture<TwoSil
             Assert.All(plan.Candidates, c => Assert.All(c.Stops, s => Assert.InRange(s.Lap, plan.AfterLap + 1, plan.TotalLaps - 1)));
         }
 
-        // By lap 50 the race has run stints enough to learn today's wear: each plan simulates with it and says from how many stints.
-        foreach (var plan in full)
+        // By lap 50 the race has run stints enough to learn today's wear: each plan from then on simulates with it and
+        // says from how many stints. (A plan started early in the catch-up may still finish and be published: on a
+        // starved machine one after lap 2 did, with no stint run yet.)
+        var paced = full.Where(p => p.AfterLap >= 50).ToList();
+        Assert.NotEmpty(paced);
+        foreach (var plan in paced)
         {
             Assert.Equal([TyreCompound.Soft, TyreCompound.Medium, TyreCompound.Hard], plan.Wear.Select(w => w.Compound));
             var stints = plan.Wear.Sum(w => w.LiveStints);

@@ -82,8 +82,22 @@ public sealed class SystemFixture : IAsyncLifetime
     public static async Task<List<SiloProcess>> StartNodesAsync(ClusterSettings cluster, int count, string prefix = "node", IReadOnlyDictionary<string, string>? settings = null)
     {
         var nodes = Enumerable.Range(1, count).Select(i => SiloProcess.Start($"{prefix}{i}", cluster, settings: settings)).ToList();
-        await Task.WhenAll(nodes.Select(n => n.WaitHealthyAsync(count, TimeSpan.FromSeconds(90))));
-        return nodes;
+        try
+        {
+            await Task.WhenAll(nodes.Select(n => n.WaitHealthyAsync(count, TimeSpan.FromSeconds(90))));
+            return nodes;
+        }
+        catch
+        {
+            // Nodes that never became a cluster are stopped here: left running they kept a CI machine's cores busy
+            // for the rest of the run.
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+
+            throw;
+        }
     }
 
     /// <summary>The clean run every failure run is compared with: one silo, same race, same settings.</summary>

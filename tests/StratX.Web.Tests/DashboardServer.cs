@@ -80,6 +80,13 @@ public sealed class DashboardServer : IAsyncLifetime
             "--Logging:LogLevel:Default", "Warning",
             // Tests replay whole races at full speed: the replay quota is lifted.
             "--StratX:Quotas:ReplayEventsPerSecond", "100000000",
+            // The page is under test here, not the search. At the default 60 x 500 races a plan takes seconds on an idle
+            // core; on CI, where this server shares two cores with the system tests' clusters, the car's plans took so
+            // long while a lap came every 5 s that the strategy view waited 90 s for its first one and then the race
+            // was over. Plans keep their shape (candidates, distributions, wear) on this lighter budget.
+            "--StratX:Strategy:RunsPerCandidate", "100",
+            "--StratX:Strategy:MaxCandidates", "30",
+            "--StratX:Strategy:QuestionRuns", "200",
         ]);
         await _app.StartAsync();
 
