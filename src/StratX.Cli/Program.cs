@@ -6,6 +6,7 @@ root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(BacktestCommand.Create());
 root.Subcommands.Add(ModelCommands.Train());
 root.Subcommands.Add(ModelCommands.Evaluate());
+root.Subcommands.Add(AnomalyCommand.Create());
 root.Subcommands.Add(ClusterCommands.Database());
 root.Subcommands.Add(ClusterCommands.Dev());
 var parsed = root.Parse(args);

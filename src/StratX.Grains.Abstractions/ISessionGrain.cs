@@ -1,4 +1,5 @@
 using StratX.Domain.Identity;
+using StratX.Domain.Laps;
 using StratX.Domain.Predictions;
 using StratX.Grains.Ingestion;
 using StratX.Grains.Views;
@@ -15,6 +16,12 @@ public interface ISessionGrain : IGrainWithStringKey
     ValueTask<FieldPace> RecordLap(CarLapReport report);
 
     ValueTask RecordPitStop(PitStopView stop);
+
+    /// <summary>
+    /// A car's telemetry summary of a lap, complete only after the lap was reported (its last samples came later): the
+    /// anomaly rules judge the car's latest lap again with it, and a changed verdict is announced.
+    /// </summary>
+    ValueTask RecordLapTelemetry(CarId car, int lapNumber, LapTelemetrySummary summary, long ingestedAtTicks);
 
     /// <summary>Starts replaying a recording into this session (throws <see cref="ReplayAlreadyRunningException"/> while one runs).</summary>
     ValueTask<IngestionStatus> StartReplay(ReplayRequest request);

@@ -69,6 +69,16 @@ public class ReplayThroughClusterTests(TwoSiloCluster cluster) : IClassFixture<T
         // Telemetry was cut into laps: the winner's laps all carry a telemetry summary.
         var winner = await cluster.Grains.GetGrain<ICarGrain>(session.Car(CarId.FromNumber(1)).ToString()).GetLaps();
         Assert.All(winner, l => Assert.True(l.Telemetry is { Samples: > 200 }, $"lap {l.LapNumber} has no telemetry summary"));
+        // Piastri's car lost power on lap 13, his last. That lap's own car data completed after its crossing, and
+        // the anomaly rules judged the lap again with it: the verdict names the throttle and top speed lost beside the time.
+        var piastri = (await Session(session).GetPredictions(new CarId("81")))?.Anomaly;
+        Assert.NotNull(piastri);
+        Assert.Equal(13, piastri.Lap);
+        Assert.True(piastri.Flagged, piastri.Reason);
+        Assert.Contains("off the car's last", piastri.Reason);
+        Assert.Contains("full throttle", piastri.Reason);
+        Assert.Contains("top speed", piastri.Reason);
+
         var summary = await Session(session).GetSummary();
         Assert.Equal(57, summary!.LeaderLap);
         Assert.Equal(stintsJson.RootElement.GetArrayLength() - 20, summary.PitStops.Count);

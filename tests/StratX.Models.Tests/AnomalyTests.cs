@@ -54,23 +54,49 @@ public class AnomalyTests
         var laps = hamilton.Where(l => l.LapNumber > clear - 7 && l.LapNumber <= clear).Select((l, i) => l with { SpeedTrap = i == 6 ? 320 : 340 + i }).ToList();
         Assert.Equal(7, laps.Count);
         Assert.All(laps, l => Assert.True(NextLapDataset.IsClean(l)));
-        var trap = LapAnomalyDetector.Latest(laps)!;
+
+        // The trap drop on a lap run at the car's pace: most often DRS or a tow lost, not the car; said, not flagged.
+        var atPace = LapAnomalyDetector.Latest(laps)!;
+        Assert.True(Math.Abs(atPace.SecondsOff) < LapAnomalyDetector.SpeedDropLapLoss, $"lap {clear} is {atPace.SecondsOff} s off");
+        Assert.False(atPace.Flag, atPace.Reason);
+        Assert.Equal(AnomalySignals.None, atPace.Signals);
+        Assert.Contains("speed trap 320 km/h", atPace.Reason);
+        Assert.Contains("DRS or tow", atPace.Reason);
+
+        // The same drop with time lost on the lap is flagged.
+        var median = laps.Take(6).Select(l => l.LapTime!.Value).Order().ElementAt(3);
+        var slower = laps.Select(l => l.LapNumber == clear ? l with { LapTime = median + 0.8 } : l).ToList();
+        var trap = LapAnomalyDetector.Latest(slower)!;
         Assert.True(trap.Flag, trap.Reason);
+        Assert.Equal(AnomalySignals.SpeedTrap, trap.Signals);
         Assert.Contains("speed trap", trap.Reason);
 
-        var telemetry = laps.ToDictionary(l => l.LapNumber, l => new LapTelemetrySummary
+        LapTelemetrySummary Summary(double throttle, double drs) => new()
         {
             Samples = 300,
             MaxSpeed = 320,
             MeanSpeed = 230,
-            FullThrottleShare = l.LapNumber == clear ? 0.55 : 0.70,
+            FullThrottleShare = throttle,
             BrakeApplications = 8,
-            DrsOpenShare = 0.1,
+            DrsOpenShare = drs,
             GearChanges = 50,
             MaxRpm = 11800,
-        });
+        };
+
+        // At pace but with DRS open as on its recent laps, the drop is the car's own: flagged.
+        var withDrs = LapAnomalyDetector.Latest(laps, laps.ToDictionary(l => l.LapNumber, _ => Summary(0.70, 0.1)))!;
+        Assert.True(withDrs.Flag, withDrs.Reason);
+        Assert.Equal(AnomalySignals.SpeedTrap, withDrs.Signals);
+
+        // At pace with DRS shut this time: explained by the racing, not flagged.
+        var withoutDrs = LapAnomalyDetector.Latest(laps, laps.ToDictionary(l => l.LapNumber, l => Summary(0.70, l.LapNumber == clear ? 0.0 : 0.1)))!;
+        Assert.False(withoutDrs.Flag, withoutDrs.Reason);
+        Assert.Contains("less DRS", withoutDrs.Reason);
+
+        var telemetry = laps.ToDictionary(l => l.LapNumber, l => Summary(l.LapNumber == clear ? 0.55 : 0.70, 0.1));
         var pedals = LapAnomalyDetector.Latest([.. laps.Select(l => l with { SpeedTrap = null })], telemetry)!;
         Assert.True(pedals.Flag, pedals.Reason);
+        Assert.Equal(AnomalySignals.Throttle, pedals.Signals);
         Assert.Contains("full throttle", pedals.Reason);
     }
 

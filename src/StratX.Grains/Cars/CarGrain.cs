@@ -213,6 +213,15 @@ public sealed partial class CarGrain(
         {
             // A lap's telemetry summary completes once its last samples are in, often after the lap itself.
             await _carUpdates.ChangedAsync(item.IngestedAtTicks);
+            var latestLap = State.Laps[^1].LapNumber;
+            foreach (var (lapNumber, summary) in _completedLapTelemetry)
+            {
+                if (lapNumber == latestLap)
+                {
+                    // The lap was judged without its own car data: the session judges it again now.
+                    await Session().RecordLapTelemetry(_key.Car, lapNumber, summary, item.IngestedAtTicks);
+                }
+            }
         }
 
         await ReportApplied(EventChannel.Telemetry, item.Sequence);

@@ -73,6 +73,36 @@ internal sealed class FieldPredictions(LivePredictor predictor, SessionState sta
         return updated;
     }
 
+    /// <summary>
+    /// A car's lap telemetry summary that completed after the lap was reported. When it is the summary of the lap the
+    /// car was last scored after, that lap is judged again by the anomaly rules with it; returns the predictions to
+    /// announce when the verdict changed, else null.
+    /// </summary>
+    public CarPredictions? AddTelemetry(CarId car, int lapNumber, LapTelemetrySummary summary, DateTimeOffset now)
+    {
+        if (!_telemetry.TryGetValue(car, out var known))
+        {
+            known = [];
+            _telemetry[car] = known;
+        }
+
+        known[lapNumber] = summary;
+        if (!_latest.TryGetValue(car, out var latest) || latest.Lap != lapNumber)
+        {
+            return null;
+        }
+
+        var judged = predictor.JudgeLatestLap(Race(), car, state.Laps, known);
+        if (judged is null || judged == latest.Anomaly)
+        {
+            return null;
+        }
+
+        latest = latest with { Anomaly = judged, ScoredAt = now };
+        _latest[car] = latest;
+        return latest;
+    }
+
     public CarPredictions? Latest(CarId car) =>
         _latest.TryGetValue(car, out var latest) ? latest : Score(Race(), car, Hazard(Race(), state.LeaderLap));
 

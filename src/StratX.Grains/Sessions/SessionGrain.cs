@@ -123,6 +123,14 @@ public sealed partial class SessionGrain(
         return Task.CompletedTask;
     }
 
+    public async ValueTask RecordLapTelemetry(CarId car, int lapNumber, LapTelemetrySummary summary, long ingestedAtTicks)
+    {
+        if (_predictions.AddTelemetry(car, lapNumber, summary, time.GetUtcNow()) is { } judged)
+        {
+            await _updates.OnNextAsync(new PredictionsUpdate { Session = _key, IngestedAtTicks = ingestedAtTicks, Predictions = judged });
+        }
+    }
+
     public async ValueTask<FieldPace> RecordLap(CarLapReport report)
     {
         var car = Standing(report.Car);

@@ -11,7 +11,19 @@ namespace StratX.Models.Anomaly;
 /// time minus the median of the reference laps, over 1.4826 × their MAD, at least <see cref="LapAnomalyDetector.NoiseFloor"/>).
 /// <see cref="Explained"/> says why a slow lap is not an anomaly (traffic, track status, in/out lap, the start).
 /// </summary>
-public sealed record LapAnomaly(int LapNumber, double Score, double SecondsOff, bool Flag, bool Explained, string Reason);
+public sealed record LapAnomaly(int LapNumber, double Score, double SecondsOff, bool Flag, bool Explained, string Reason, AnomalySignals Signals = AnomalySignals.None);
+
+/// <summary>Which of the rules found the lap out of line (several may).</summary>
+[Flags]
+public enum AnomalySignals
+{
+    None = 0,
+    LapTime = 1,
+    SpeedTrap = 2,
+    Throttle = 4,
+    Brakes = 8,
+    TopSpeed = 16,
+}
 
 /// <summary>
 /// A lap out of line with the car's own recent behaviour: a slow lap that traffic, the track status (or
@@ -28,6 +40,12 @@ public static class LapAnomalyDetector
     public const double TrafficSeconds = 1.5;
     public const double NoiseFloor = 0.2;
     public const double SpeedTrapDrop = 8;
+
+    /// <summary>A speed drop counts only with at least this much time lost on the lap (seconds) …</summary>
+    public const double SpeedDropLapLoss = 0.5;
+
+    /// <summary>… or with DRS open at least this share of the car's recent laps' DRS time (so the drop is not DRS).</summary>
+    public const double DrsKept = 0.75;
     public const double ThrottleShareDrop = 0.08;
     public const int ReferenceLaps = 5;
     public const int MinimumReferenceLaps = 3;
@@ -114,6 +132,7 @@ public static class LapAnomalyDetector
         var reference = ordered.Take(index).Where(NextLapDataset.IsClean).TakeLast(ReferenceLaps).ToList();
         var explanation = Explain(lap, index > 0 ? ordered[index - 1] : null);
         var reasons = new List<string>();
+        var signals = AnomalySignals.None;
         double score = 0, off = 0;
         if (Offset(ordered, index) is { } o)
         {
@@ -121,6 +140,7 @@ public static class LapAnomalyDetector
             score = off / o.Noise;
             if (score >= ScoreThreshold && off >= MinimumSecondsOff)
             {
+                signals |= AnomalySignals.LapTime;
                 reasons.Add(Text($"lap {lap.LapTime:0.000} s is {off:0.00} s off the car's last {o.Laps} clean laps (median {o.Median:0.000} s, spread {o.Noise:0.00} s)"));
                 if (explanation is null && FieldLoss(lap, field) is { } fieldLoss && fieldLoss >= Math.Max(MinimumSecondsOff, FieldShare * off))
                 {
@@ -129,32 +149,65 @@ public static class LapAnomalyDetector
             }
         }
 
+        LapTelemetrySummary? now = null;
+        List<LapTelemetrySummary>? recent = null;
+        if (telemetry is not null && telemetry.TryGetValue(lap.LapNumber, out var summary)
+            && reference.Where(l => telemetry.ContainsKey(l.LapNumber)).Select(l => telemetry[l.LapNumber]).ToList() is { Count: >= MinimumReferenceLaps } summaries)
+        {
+            (now, recent) = (summary, summaries);
+        }
+
+        // A straight-line speed drop with the lap still at pace is most often the car without DRS or a tow this time
+        // (it lost the car ahead, or passed it); it counts when time went with it, or when the car's own telemetry
+        // shows DRS open as much as on its recent laps (then the power or the drag changed, not the racing).
+        var speedDropCounts = off >= SpeedDropLapLoss
+            || (now is not null && recent is not null && now.DrsOpenShare >= DrsKept * Median([.. recent.Select(t => t.DrsOpenShare)]));
+        var unexplainedSpeed = new List<string>();
         if (lap.SpeedTrap is { } trap && reference.Where(l => l.SpeedTrap is not null).Select(l => l.SpeedTrap!.Value).ToList() is { Count: >= MinimumReferenceLaps } traps
             && Median(traps) - trap >= SpeedTrapDrop)
         {
-            reasons.Add(Text($"speed trap {trap:0} km/h, {Median(traps) - trap:0} below its recent {Median(traps):0}"));
-            score = Math.Max(score, ScoreThreshold);
+            var text = Text($"speed trap {trap:0} km/h, {Median(traps) - trap:0} below its recent {Median(traps):0}");
+            if (speedDropCounts)
+            {
+                signals |= AnomalySignals.SpeedTrap;
+                reasons.Add(text);
+                score = Math.Max(score, ScoreThreshold);
+            }
+            else
+            {
+                unexplainedSpeed.Add(text);
+            }
         }
 
-        if (telemetry is not null && telemetry.TryGetValue(lap.LapNumber, out var now)
-            && reference.Where(l => telemetry.ContainsKey(l.LapNumber)).Select(l => telemetry[l.LapNumber]).ToList() is { Count: >= MinimumReferenceLaps } recent)
+        if (now is not null && recent is not null)
         {
             var throttle = Median([.. recent.Select(t => t.FullThrottleShare)]);
             var brakes = Median([.. recent.Select(t => (double)t.BrakeApplications)]);
             var speed = Median([.. recent.Select(t => t.MaxSpeed)]);
             if (throttle - now.FullThrottleShare >= ThrottleShareDrop)
             {
+                signals |= AnomalySignals.Throttle;
                 reasons.Add(Text($"full throttle {now.FullThrottleShare:P0} of the lap against {throttle:P0}"));
             }
 
             if (Math.Abs(now.BrakeApplications - brakes) >= Math.Max(3, 0.3 * brakes))
             {
+                signals |= AnomalySignals.Brakes;
                 reasons.Add(Text($"{now.BrakeApplications} brake applications against {brakes:0}"));
             }
 
             if (speed - now.MaxSpeed >= SpeedTrapDrop)
             {
-                reasons.Add(Text($"top speed {now.MaxSpeed:0} km/h against {speed:0}"));
+                var text = Text($"top speed {now.MaxSpeed:0} km/h against {speed:0}");
+                if (speedDropCounts)
+                {
+                    signals |= AnomalySignals.TopSpeed;
+                    reasons.Add(text);
+                }
+                else
+                {
+                    unexplainedSpeed.Add(text);
+                }
             }
 
             if (reasons.Count > 0)
@@ -165,9 +218,11 @@ public static class LapAnomalyDetector
 
         var flag = reasons.Count > 0 && explanation is null;
         var reason = reasons.Count == 0
-            ? reference.Count < MinimumReferenceLaps ? "too few clean laps before it to judge" : "in line with the car's recent laps"
+            ? reference.Count < MinimumReferenceLaps ? "too few clean laps before it to judge"
+            : unexplainedSpeed.Count > 0 ? $"in line with the car's recent laps ({string.Join("; ", unexplainedSpeed)}, with no time lost{(now is null ? "" : " and less DRS")}: DRS or tow)"
+            : "in line with the car's recent laps"
             : explanation is not null ? $"{string.Join("; ", reasons)} — explained: {explanation}" : string.Join("; ", reasons);
-        return new LapAnomaly(lap.LapNumber, Math.Round(score, 2), Math.Round(off, 3), flag, explanation is not null, reason);
+        return new LapAnomaly(lap.LapNumber, Math.Round(score, 2), Math.Round(off, 3), flag, explanation is not null, reason, signals);
     }
 
     /// <summary>Why a slow lap is expected, or null.</summary>

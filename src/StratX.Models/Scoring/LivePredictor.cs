@@ -72,6 +72,16 @@ public sealed class LivePredictor(ModelRegistry registry, TimeProvider? time = n
     }
 
     /// <summary>
+    /// The car's latest lap judged again by the anomaly rules alone, once telemetry arrived that was not there when
+    /// the lap was scored (a lap's own car data usually completes a moment after its crossing). Null with no lap.
+    /// </summary>
+    public AnomalyPrediction? JudgeLatestLap(RaceLaps race, CarId car, IReadOnlyList<LapCompleted> fieldLaps, IReadOnlyDictionary<int, LapTelemetrySummary>? telemetry)
+    {
+        var laps = race.LapsOf(car);
+        return laps.Count == 0 ? null : Anomaly(laps, telemetry, fieldLaps);
+    }
+
+    /// <summary>
     /// What needs only the car's own laps: the current stint's tyre wear over the next laps and the cliff
     /// alert. Null when the car has no lap yet.
     /// </summary>
