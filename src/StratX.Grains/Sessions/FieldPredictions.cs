@@ -35,12 +35,7 @@ internal sealed class FieldPredictions(LivePredictor predictor, SessionState sta
     {
         if (telemetry is { Count: > 0 })
         {
-            if (!_telemetry.TryGetValue(lap.Car, out var known))
-            {
-                known = [];
-                _telemetry[lap.Car] = known;
-            }
-
+            var known = TelemetryOf(lap.Car);
             foreach (var (number, summary) in telemetry)
             {
                 known[number] = summary;
@@ -80,12 +75,7 @@ internal sealed class FieldPredictions(LivePredictor predictor, SessionState sta
     /// </summary>
     public CarPredictions? AddTelemetry(CarId car, int lapNumber, LapTelemetrySummary summary, DateTimeOffset now)
     {
-        if (!_telemetry.TryGetValue(car, out var known))
-        {
-            known = [];
-            _telemetry[car] = known;
-        }
-
+        var known = TelemetryOf(car);
         known[lapNumber] = summary;
         if (!_latest.TryGetValue(car, out var latest) || latest.Lap != lapNumber)
         {
@@ -101,6 +91,18 @@ internal sealed class FieldPredictions(LivePredictor predictor, SessionState sta
         latest = latest with { Anomaly = judged, ScoredAt = now };
         _latest[car] = latest;
         return latest;
+    }
+
+    /// <summary>The lap telemetry summaries known for a car, by lap.</summary>
+    private Dictionary<int, LapTelemetrySummary> TelemetryOf(CarId car)
+    {
+        if (!_telemetry.TryGetValue(car, out var known))
+        {
+            known = [];
+            _telemetry[car] = known;
+        }
+
+        return known;
     }
 
     public CarPredictions? Latest(CarId car) =>

@@ -149,20 +149,25 @@ public static class LapAnomalyDetector
             }
         }
 
+        // The lap's own car data and its reference laps', when enough of them have it.
         LapTelemetrySummary? now = null;
-        List<LapTelemetrySummary>? recent = null;
-        if (telemetry is not null && telemetry.TryGetValue(lap.LapNumber, out var summary)
-            && reference.Where(l => telemetry.ContainsKey(l.LapNumber)).Select(l => telemetry[l.LapNumber]).ToList() is { Count: >= MinimumReferenceLaps } summaries)
+        var recent = new List<LapTelemetrySummary>();
+        if (telemetry is not null && telemetry.TryGetValue(lap.LapNumber, out now))
         {
-            (now, recent) = (summary, summaries);
+            recent = [.. reference.Where(l => telemetry.ContainsKey(l.LapNumber)).Select(l => telemetry[l.LapNumber])];
+        }
+
+        if (recent.Count < MinimumReferenceLaps)
+        {
+            now = null;
         }
 
         // A straight-line speed drop with the lap still at pace is most often the car without DRS or a tow this time
         // (it lost the car ahead, or passed it); it counts when time went with it, or when the car's own telemetry
         // shows DRS open as much as on its recent laps (then the power or the drag changed, not the racing).
         var speedDropCounts = off >= SpeedDropLapLoss
-            || (now is not null && recent is not null && now.DrsOpenShare >= DrsKept * Median([.. recent.Select(t => t.DrsOpenShare)]));
-        var unexplainedSpeed = new List<string>();
+            || (now is not null && now.DrsOpenShare >= DrsKept * Median([.. recent.Select(t => t.DrsOpenShare)]));
+        var speedDropsAtPace = new List<string>();
         if (lap.SpeedTrap is { } trap && reference.Where(l => l.SpeedTrap is not null).Select(l => l.SpeedTrap!.Value).ToList() is { Count: >= MinimumReferenceLaps } traps
             && Median(traps) - trap >= SpeedTrapDrop)
         {
@@ -175,11 +180,11 @@ public static class LapAnomalyDetector
             }
             else
             {
-                unexplainedSpeed.Add(text);
+                speedDropsAtPace.Add(text);
             }
         }
 
-        if (now is not null && recent is not null)
+        if (now is not null)
         {
             var throttle = Median([.. recent.Select(t => t.FullThrottleShare)]);
             var brakes = Median([.. recent.Select(t => (double)t.BrakeApplications)]);
@@ -206,7 +211,7 @@ public static class LapAnomalyDetector
                 }
                 else
                 {
-                    unexplainedSpeed.Add(text);
+                    speedDropsAtPace.Add(text);
                 }
             }
 
@@ -219,7 +224,7 @@ public static class LapAnomalyDetector
         var flag = reasons.Count > 0 && explanation is null;
         var reason = reasons.Count == 0
             ? reference.Count < MinimumReferenceLaps ? "too few clean laps before it to judge"
-            : unexplainedSpeed.Count > 0 ? $"in line with the car's recent laps ({string.Join("; ", unexplainedSpeed)}, with no time lost{(now is null ? "" : " and less DRS")}: DRS or tow)"
+            : speedDropsAtPace.Count > 0 ? $"in line with the car's recent laps ({string.Join("; ", speedDropsAtPace)}, with no time lost{(now is null ? "" : " and less DRS")}: DRS or tow)"
             : "in line with the car's recent laps"
             : explanation is not null ? $"{string.Join("; ", reasons)} — explained: {explanation}" : string.Join("; ", reasons);
         return new LapAnomaly(lap.LapNumber, Math.Round(score, 2), Math.Round(off, 3), flag, explanation is not null, reason, signals);
