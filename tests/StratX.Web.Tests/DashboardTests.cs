@@ -91,13 +91,15 @@ public class DashboardTests(DashboardServer server) : IClassFixture<DashboardSer
             ContentType = "application/json",
             Body = """{ "car": "44", "lap": 9999, "nextLap": { "seconds": null }, "pitNextLap": "high", "hazard": [] }""",
         }));
-        await page.Locator($"{TowerRows}[data-driver=HAM]").ClickAsync();
+        // Later switches go by keyboard (a row takes the focus and Enter): mid-race the rows move as positions change,
+        // and on a starved machine a mouse click once waited 30 s in vain for HAM's row to hold still for two frames.
+        await page.Locator($"{TowerRows}[data-driver=HAM]").PressAsync("Enter");
         await WaitUntil(async () => (await page.Locator("#car-title").InnerTextAsync()).Contains("Lewis Hamilton", StringComparison.Ordinal), "the car view did not switch to HAM");
         await page.UnrouteAsync("**/predictions");
         await WaitUntil(async () => await nextLap.Locator(".src").CountAsync() == 1, "HAM's next lap did not come with the next update");
         Assert.DoesNotContain("NaN", await page.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(20, await page.Locator(TowerRows).CountAsync());
-        await page.Locator($"{TowerRows}[data-driver=VER]").ClickAsync();
+        await page.Locator($"{TowerRows}[data-driver=VER]").PressAsync("Enter");
         await WaitUntil(async () => (await page.Locator("#car-title").InnerTextAsync()).Contains("Max Verstappen", StringComparison.Ordinal), "the car view did not switch back to VER");
         Assert.Empty(errors);
 
@@ -248,8 +250,26 @@ public class DashboardTests(DashboardServer server) : IClassFixture<DashboardSer
         Assert.All(vsc, lap => Assert.InRange(lap, 19, 22));
         Assert.NotEmpty(safetyCar);
         Assert.All(safetyCar, lap => Assert.InRange(lap, 23, 31));
+        // The leader runs laps 25, 26 and 28 to 31 wholly under a safety car (its laps 24 and 27 only from their
+        // midpoints, the restart after the first is at the crossing that ends 26), so those show it: completed laps 24,
+        // 25 and 27 to 30. The half laps may not: the page draws the banner and the lap counter in one frame, and on a
+        // starved machine a frame can come a second late (1.25 s is half a lap at 40x), taking the next lap with it.
         var shown = string.Join(" ", seen.Select(s => $"{s.Lap}:{s.Status}"));
-        Assert.True(Enumerable.Range(24, 7).All(safetyCar.Contains), $"the safety car did not show on every lap from 24 to 30: {shown}");
+        Assert.True(new[] { 24, 25, 27, 28, 29, 30 }.All(safetyCar.Contains), $"the safety car did not show on the laps run wholly under it: {shown}");
+        // The two safety cars in order, with the restart between them shown or not (it lasts half a lap).
+        var order = seen.Select(s => s.Status).Where(s => s.Length > 0).Aggregate(new List<string>(), (run, s) =>
+        {
+            if (run.Count == 0 || run[^1] != s)
+            {
+                run.Add(s);
+            }
+
+            return run;
+        });
+        Assert.True(
+            order.SequenceEqual(["green", "virtualSafetyCar", "green", "safetyCar", "green", "safetyCar", "green"])
+            || order.SequenceEqual(["green", "virtualSafetyCar", "green", "safetyCar", "green"]),
+            $"the banner did not go green, VSC, green, safety car(s), green: {shown}");
         Assert.Contains(seen, s => s.Status == "green" && s.Lap >= 32);
         Assert.DoesNotContain(seen, s => s.Lap <= 18 && s.Status is "safetyCar" or "virtualSafetyCar");
         Assert.Empty(errors);
