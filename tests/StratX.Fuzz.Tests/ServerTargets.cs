@@ -158,6 +158,7 @@ public static class ServerTargets
                 """{"race":"2023-bahrain-race","speed":"max","fromRaceStart":true,"includeTelemetry":true}""",
                 """{"race":"2021-22-abu-dhabi-grand-prix","speed":"2","paceFromLap":30}""",
                 """{"race": "2024-china-race", "speed": "0.5", "sessionId": "china_2024", "paceFromLap": 1}""",
+                """{"race":"2024-china-race","speed":"max","telemetryCars":["1","4","16","77"]}""",
             ],
             request => request is null ? ParseOutcome.Rejected("the body is empty")
                 : SessionsApi.TryValidateStart(request, races, out _, out var problem) ? new ParseOutcome(1, [])

@@ -366,6 +366,53 @@ public sealed class TeamTelemetryTests(TeamTelemetryCluster cluster) : IClassFix
     }
 
     private sealed record Sent(string What, byte[] Key, byte[] Value, string? Reason, TopicPartitionOffset At);
+
+    [Fact]
+    public async Task A_replay_of_chosen_cars_telemetry_leaves_the_other_cars_to_the_team()
+    {
+        var session = new SessionKey(TenantId.Demo, new SessionId("china-team-cars"));
+        using var tenant = TenantContext.Enter(session.Tenant);
+        var grain = cluster.Grains.GetGrain<ISessionGrain>(session.ToString());
+        async Task<SessionRoster> Replay(params string[]? cars)
+        {
+            await grain.StartReplay(new ReplayRequest
+            {
+                Session = session,
+                Recording = new RecordingLocation { Format = RecordingFormat.OpenF1Folder, Path = TeamTelemetryCluster.ChinaFolder },
+                Speed = 1,
+                TelemetryCars = cars?.Select(c => new CarId(c)).ToList(),
+            });
+            await grain.StopReplay();
+            // The stopped job winds down before the session takes another replay.
+            var waited = Stopwatch.StartNew();
+            while (await grain.GetIngestion() is { IsFinished: false } && waited.Elapsed < Patience)
+            {
+                await Task.Delay(50, TestContext.Current.CancellationToken);
+            }
+
+            var summary = (await grain.GetSummary())!;
+            return new SessionRoster(true, new[] { "1", "4", "11", "44" }.Select(c => new CarId(c)).ToHashSet(), summary.ReplaysTelemetry, summary.ReplayedTelemetryCars?.ToHashSet());
+        }
+
+        string? Check(SessionRoster roster, string car) => roster.Check(session.Car(new CarId(car)))?.Reason.Code();
+
+        // The replay feeds cars 1 and 11: they take no team telemetry, 44 does; a car not in the race is still unknown.
+        var roster = await Replay("11", "1");
+        Assert.Equal(["1", "11"], roster.ReplayedTelemetryCars!.Select(c => c.Value).Order());
+        Assert.Equal("replayed-telemetry", Check(roster, "1"));
+        Assert.Equal("replayed-telemetry", Check(roster, "11"));
+        Assert.Null(Check(roster, "44"));
+        Assert.Equal("unknown-car", Check(roster, "99"));
+        Assert.Contains("car 11's telemetry", roster.Check(session.Car(new CarId("11")))!.Detail, StringComparison.Ordinal);
+
+        // A second replay's cars join the first's; one of every car's takes them all.
+        roster = await Replay("4");
+        Assert.Equal(["1", "11", "4"], roster.ReplayedTelemetryCars!.Select(c => c.Value).Order());
+        Assert.Null(Check(roster, "44"));
+        roster = await Replay(null);
+        Assert.Null(roster.ReplayedTelemetryCars);
+        Assert.Equal("replayed-telemetry", Check(roster, "44"));
+    }
 }
 
 /// <summary>The schema checks, on messages built from the real 2024 China and 2023 Bahrain car data and on real malformed input.</summary>

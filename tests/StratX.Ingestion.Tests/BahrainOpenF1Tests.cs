@@ -145,6 +145,24 @@ public class BahrainOpenF1Tests(BahrainRecording bahrain) : IClassFixture<Bahrai
     }
 
     [Fact]
+    public void Car_data_for_chosen_cars_only_gives_their_samples_as_the_full_read_has_them_and_the_same_timing()
+    {
+        // A team's replay: its own cars' car data and the whole field's timing. Car 99 is not entered.
+        var chosen = new HashSet<CarId> { new("1"), new("44"), new("99") };
+        var recording = OpenF1Recording.Open(RepoPaths.BahrainOpenF1, new RejectionLog(), carDataOf: chosen);
+        var items = recording.Read(BahrainRecording.Session, TestContext.Current.CancellationToken).ToList();
+        static string Describe(SourceItem i) => i.IsSample ? $"{i.Car}#{i.SampleSequence}@{i.At:O}" : JsonSerializer.Serialize<object>(i.Event!);
+
+        var samples = items.Where(i => i.IsSample).ToList();
+        Assert.Equal(["1", "44"], samples.Select(s => s.Car.Value).Distinct().Order());
+        Assert.Equal(
+            bahrain.Items.Where(i => i.IsSample && (i.Car.Value is "1" or "44")).Select(Describe),
+            samples.Select(Describe));
+        Assert.Equal(bahrain.Items.Where(i => !i.IsSample).Select(Describe), items.Where(i => !i.IsSample).Select(Describe));
+        Assert.Equal(["Car 99 was asked for car data, but the recording has none for it (or it is not entered): its laps come without telemetry."], recording.Warnings);
+    }
+
+    [Fact]
     public void Reading_twice_gives_the_same_items()
     {
         var again = OpenF1Recording.Open(RepoPaths.BahrainOpenF1, new RejectionLog()).Read(BahrainRecording.Session, TestContext.Current.CancellationToken).ToList();

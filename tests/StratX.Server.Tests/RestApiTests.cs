@@ -74,13 +74,20 @@ public class RestApiTests(RunningServer server) : IClassFixture<RunningServer>
     [InlineData("""{"race":"2023-bahrain-race","speed":"fast"}""", "Invalid speed")]
     [InlineData("""{"race":"2023-bahrain-race","speed":"-3"}""", "Invalid speed")]
     [InlineData("""{"race":"2023-bahrain-race","sessionId":"Not Valid"}""", "Invalid session id")]
-    public async Task Invalid_replay_requests_are_refused_with_the_reason(string body, string title)
+    [InlineData("""{"race":"2023-bahrain-race","telemetryCars":[]}""", "Invalid telemetryCars", "must name 1 to 30 cars (was 0)")]
+    [InlineData("""{"race":"2023-bahrain-race","telemetryCars":["1","../etc"]}""", "Invalid telemetryCars", "'../etc' is not a car")]
+    [InlineData("""{"race":"2023-bahrain-race","telemetryCars":["44","44"]}""", "Invalid telemetryCars", "names a car twice")]
+    [InlineData("""{"race":"2023-bahrain-race","telemetryCars":["1","99"]}""", "Invalid telemetryCars", "no telemetry for car 99")]
+    [InlineData("""{"race":"2023-bahrain-race","telemetryCars":["1"],"includeTelemetry":false}""", "Invalid telemetryCars", "send one or the other")]
+    [InlineData("""{"race":"2021-22-abu-dhabi-grand-prix","telemetryCars":["33"]}""", "Invalid telemetryCars", "timing-only recording")]
+    public async Task Invalid_replay_requests_are_refused_with_the_reason(string body, string title, string? reason = null)
     {
         var response = await server.Http.PostAsync("/api/v1/sessions", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>(TestContext.Current.CancellationToken);
         Assert.Equal(title, problem!.Title);
+        Assert.Contains(reason ?? "", problem.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

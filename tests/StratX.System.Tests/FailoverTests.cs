@@ -4,7 +4,7 @@ namespace StratX.System.Tests;
 
 /// <summary>
 /// Three silo processes on loopback over a real PostgreSQL and the mock Kafka cluster replay the 2024
-/// Chinese GP (laps, stints, all car telemetry; a VSC and two safety cars) at full speed; one silo is
+/// Chinese GP (laps, stints, four cars' telemetry; a VSC and two safety cars) at full speed; one silo is
 /// killed with SIGKILL mid-race. Every car's laps, stints and pit stops and the final classification must
 /// equal a clean single-silo run: nothing missing, nothing applied twice.
 /// </summary>

@@ -36,6 +36,10 @@ public sealed record RaceOutcome(
         return new RaceOutcome(laps, stints, ordered.ToJsonString(), classification.ToJsonString(), lapCount, stops.Count);
     }
 
+    /// <summary>The cars with a telemetry summary on any of their laps, in car order.</summary>
+    public IReadOnlyList<string> CarsWithTelemetry() =>
+        [.. Laps.Where(l => JsonNode.Parse(l.Value)!.AsArray().Any(lap => lap!["telemetry"] is JsonObject)).Select(l => l.Key).Order(StringComparer.Ordinal)];
+
     /// <summary>Every difference from <paramref name="expected"/>, as lines a person can read.</summary>
     public IReadOnlyList<string> Differences(RaceOutcome expected)
     {

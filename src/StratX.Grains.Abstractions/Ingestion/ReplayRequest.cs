@@ -44,6 +44,13 @@ public sealed record ReplayRequest
     /// </summary>
     [Id(8)]
     public int? MaxEventsPerSecond { get; init; }
+
+    /// <summary>
+    /// With <see cref="IncludeTelemetry"/>: replay only these cars' telemetry, as a team that receives car data
+    /// for its own cars and timing for the field would have it; null for every car's.
+    /// </summary>
+    [Id(9)]
+    public IReadOnlyList<CarId>? TelemetryCars { get; init; }
 }
 
 /// <summary>Where a recording is on the silo's disk and in which format.</summary>

@@ -57,6 +57,10 @@ public sealed record SessionSummary
     [Id(14)]
     public bool ReplaysTelemetry { get; init; }
 
+    /// <summary>With <see cref="ReplaysTelemetry"/>: the only cars the replay feeds telemetry for (the others take team telemetry); null for every car.</summary>
+    [Id(15)]
+    public IReadOnlyList<CarId>? ReplayedTelemetryCars { get; init; }
+
     /// <summary>The session's feed: <c>running</c>, <c>finished</c>, <c>failed</c>, <c>stopped</c>, or <c>idle</c> when nothing was started.</summary>
     public string Status => Ingestion?.State switch
     {

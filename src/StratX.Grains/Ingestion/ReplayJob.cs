@@ -104,7 +104,7 @@ internal sealed partial class ReplayJob
         try
         {
             var location = _request.Recording;
-            var recording = RaceRecordings.Open(location.Format, location.Path, location.Round, _rejections, _request.IncludeTelemetry);
+            var recording = RaceRecordings.Open(location.Format, location.Path, location.Round, _rejections, _request.IncludeTelemetry, telemetryOf: _request.TelemetryCars?.ToHashSet());
             _sink = new StreamReplaySink(_events, _request.Session, _window, _time, _options.PipelinedWrites, _metrics, _request.MaxEventsPerSecond);
             _state = IngestionState.Running;
             if (_request.ResumeAfter is null)
@@ -201,7 +201,10 @@ internal sealed partial class ReplayJob
         var name = request.Recording.CatalogId ?? Path.GetFileName(request.Recording.Path.TrimEnd('/', '\\'));
         var round = request.Recording.Round is { } r ? $" round {r}" : "";
         var speed = request.Speed is { } s ? $"{s:0.##}×" : "full speed";
-        return $"{name}{round} ({request.Recording.Format}) at {speed}";
+        var telemetry = !request.IncludeTelemetry ? ", no telemetry"
+            : request.TelemetryCars is { } cars ? $", telemetry of car(s) {string.Join(", ", cars.Select(c => c.Value))}"
+            : "";
+        return $"{name}{round} ({request.Recording.Format}) at {speed}{telemetry}";
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Session}: replaying {Source}")]

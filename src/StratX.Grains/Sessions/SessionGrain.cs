@@ -212,7 +212,14 @@ public sealed partial class SessionGrain(
         var status = await ingestion.StartReplay(request);
         State.Ingestion = status;
         State.Replay = request;
-        State.ReplaysTelemetry |= request.IncludeTelemetry;
+        if (request.IncludeTelemetry)
+        {
+            // Every car's once any replay fed every car's; otherwise the cars the replays chose, together.
+            State.ReplayedTelemetryCars = State.ReplaysTelemetry && State.ReplayedTelemetryCars is null ? null
+                : request.TelemetryCars is null ? null
+                : [.. (State.ReplayedTelemetryCars ?? []).Union(request.TelemetryCars).Order()];
+            State.ReplaysTelemetry = true;
+        }
         await state.WriteStateAsync();
         var interval = ingestionOptions.Value.ResumeCheckInterval;
         await this.RegisterOrUpdateReminder(ReplayWatch, interval, interval);
@@ -324,6 +331,7 @@ public sealed partial class SessionGrain(
             CreatedAt = State.CreatedAt,
             Silo = RuntimeIdentity,
             ReplaysTelemetry = State.ReplaysTelemetry,
+            ReplayedTelemetryCars = State.ReplayedTelemetryCars is { } cars ? [.. cars] : null,
         });
     }
 

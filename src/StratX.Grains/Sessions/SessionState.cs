@@ -65,6 +65,10 @@ public sealed class SessionState
     [Id(16)]
     public bool ReplaysTelemetry { get; set; }
 
+    /// <summary>With <see cref="ReplaysTelemetry"/>: the only cars whose telemetry the replays publish; null for every car.</summary>
+    [Id(17)]
+    public List<CarId>? ReplayedTelemetryCars { get; set; }
+
     public int LeaderLap => Cars.Count == 0 ? 0 : Cars.Values.Max(c => c.Laps);
 }
 

@@ -8,18 +8,22 @@ namespace StratX.Grains.TeamTelemetry;
 /// <summary>
 /// Whether a session exists, which cars it has (its entry list and every car that reported a lap or stop), and
 /// whether a replay feeds its cars' telemetry (then the cars count the recording's samples, and team samples
-/// numbered on their own would be taken for ones already applied).
+/// numbered on their own would be taken for ones already applied): every car's, or only
+/// <see cref="ReplayedTelemetryCars"/>'.
 /// </summary>
-public sealed record SessionRoster(bool Exists, IReadOnlySet<CarId> Cars, bool ReplaysTelemetry = false)
+public sealed record SessionRoster(bool Exists, IReadOnlySet<CarId> Cars, bool ReplaysTelemetry = false, IReadOnlySet<CarId>? ReplayedTelemetryCars = null)
 {
     public static SessionRoster Unknown { get; } = new(false, new HashSet<CarId>());
 
     /// <summary>Null when the car is known; otherwise why its messages cannot be applied.</summary>
     public TelemetryRejection? Check(CarKey car) =>
         !Exists ? new TelemetryRejection(TelemetryRejectionReason.UnknownSession, $"there is no session {car.Session}")
-        : ReplaysTelemetry ? new TelemetryRejection(
+        : ReplaysTelemetry && ReplayedTelemetryCars is null ? new TelemetryRejection(
             TelemetryRejectionReason.ReplayedTelemetry,
             $"session {car.Session} replays its recording's car telemetry; team telemetry goes to a session replayed without it (includeTelemetry: false)")
+        : ReplaysTelemetry && ReplayedTelemetryCars!.Contains(car.Car) ? new TelemetryRejection(
+            TelemetryRejectionReason.ReplayedTelemetry,
+            $"session {car.Session} replays car {car.Car}'s telemetry from its recording; team telemetry goes to the cars its replay leaves out (telemetryCars)")
         : !Cars.Contains(car.Car) ? new TelemetryRejection(TelemetryRejectionReason.UnknownCar, $"session {car.Session} has no car {car.Car} ({Cars.Count} cars known)")
         : null;
 }
@@ -73,7 +77,7 @@ public sealed class SessionRosters(IGrainFactory grains, TimeProvider time, IOpt
         }
 
         var classification = await grain.GetClassification();
-        return new SessionRoster(true, classification.Rows.Select(r => r.Car).ToHashSet(), summary.ReplaysTelemetry);
+        return new SessionRoster(true, classification.Rows.Select(r => r.Car).ToHashSet(), summary.ReplaysTelemetry, summary.ReplayedTelemetryCars?.ToHashSet());
     }
 
     private sealed record Entry(Task<SessionRoster> Roster, long ExpiresAtTicks);

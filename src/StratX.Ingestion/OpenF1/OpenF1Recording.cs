@@ -71,7 +71,8 @@ public sealed class OpenF1Recording : IRaceRecording
     /// <param name="folder">The race folder (holding openf1_json/ and car_data/).</param>
     /// <param name="history">The results history; found beside the folder when null.</param>
     /// <param name="includeCarData">Leave car data out for a laps-only replay.</param>
-    public static OpenF1Recording Open(string folder, IRejectionSink rejections, HistoryTables? history = null, bool includeCarData = true)
+    /// <param name="carDataOf">With car data: only these cars' (a team's own); null for every car that has it.</param>
+    public static OpenF1Recording Open(string folder, IRejectionSink rejections, HistoryTables? history = null, bool includeCarData = true, IReadOnlySet<CarId>? carDataOf = null)
     {
         folder = Path.GetFullPath(folder);
         if (!Directory.Exists(folder))
@@ -84,14 +85,20 @@ public sealed class OpenF1Recording : IRaceRecording
             history = HistoryTables.Load(historyFolder);
         }
 
-        return Open(SourceFiles.Folder(folder), rejections, history, null, includeCarData);
+        return Open(SourceFiles.Folder(folder), rejections, history, null, includeCarData, carDataOf);
     }
+
+    /// <summary>The file a car's data is recorded in, relative to the race folder.</summary>
+    public static string CarDataFile(CarId car) =>
+        int.TryParse(car.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? $"car_data/driver_{number:00}.csv.gz"
+            : $"car_data/driver_{car.Value}.csv.gz";
 
     /// <summary>
     /// A recording from its files, on disk or in memory, with the history given (none is looked for).
     /// <paramref name="historyFiles"/> holds the history's neutralisation tables; the history's folder when null.
     /// </summary>
-    internal static OpenF1Recording Open(SourceFiles files, IRejectionSink rejections, HistoryTables? history, SourceFiles? historyFiles, bool includeCarData)
+    internal static OpenF1Recording Open(SourceFiles files, IRejectionSink rejections, HistoryTables? history, SourceFiles? historyFiles, bool includeCarData, IReadOnlySet<CarId>? carDataOf = null)
     {
         var warnings = new List<string>();
         var rows = ReadLaps(files.ReadAllBytes(LapsFile), rejections);
@@ -134,13 +141,18 @@ public sealed class OpenF1Recording : IRaceRecording
         var carData = new List<(CarId, string)>();
         if (includeCarData)
         {
-            foreach (var entry in entries)
+            foreach (var entry in entries.Where(e => carDataOf is null || carDataOf.Contains(e.Car)))
             {
-                var name = $"car_data/driver_{int.Parse(entry.Car.Value, CultureInfo.InvariantCulture):00}.csv.gz";
+                var name = CarDataFile(entry.Car);
                 if (files.Exists(name))
                 {
                     carData.Add((entry.Car, name));
                 }
+            }
+
+            foreach (var car in (carDataOf ?? new HashSet<CarId>()).Where(c => !carData.Exists(d => d.Item1 == c)).Order())
+            {
+                warnings.Add($"Car {car.Value} was asked for car data, but the recording has none for it (or it is not entered): its laps come without telemetry.");
             }
         }
 

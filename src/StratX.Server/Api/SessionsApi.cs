@@ -2,9 +2,11 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http.HttpResults;
 using StratX.Domain.Identity;
 using StratX.Domain.Laps;
+using StratX.Domain.Recordings;
 using StratX.Grains;
 using StratX.Grains.Ingestion;
 using StratX.Grains.Views;
+using StratX.Ingestion.OpenF1;
 using StratX.Ingestion.Replay;
 using StratX.Server.Security;
 
@@ -57,7 +59,7 @@ public static class SessionsApi
             return problem;
         }
 
-        var (race, speed, sessionId) = start;
+        var (race, speed, sessionId, _) = start;
         var session = new SessionKey(tenants.Current(http), sessionId);
         var limits = await quotas.For(session.Tenant);
         var listing = new SessionListing
@@ -74,6 +76,7 @@ public static class SessionsApi
             Speed = speed.IsMax ? null : speed.Factor,
             FromRaceStart = request.FromRaceStart ?? !speed.IsMax,
             IncludeTelemetry = request.IncludeTelemetry ?? true,
+            TelemetryCars = start.TelemetryCars,
             PaceFromLap = request.PaceFromLap,
             MaxEventsPerSecond = limits.ReplayEventsPerSecond,
         };
@@ -199,8 +202,60 @@ public static class SessionsApi
             return false;
         }
 
-        start = new ReplayStart(race, speed, new SessionId(sessionId));
+        if (!TryTelemetryCars(request, race, out var telemetryCars, out var carsError))
+        {
+            problem = Problem(StatusCodes.Status400BadRequest, "Invalid telemetryCars", carsError);
+            return false;
+        }
+
+        start = new ReplayStart(race, speed, new SessionId(sessionId), telemetryCars);
         problem = null;
+        return true;
+    }
+
+    /// <summary>Most cars a replay's telemetry can be limited to: more than a grid is a mistake.</summary>
+    private const int MostTelemetryCars = 30;
+
+    private static bool TryTelemetryCars(StartSessionRequest request, BundledRace race, out IReadOnlyList<CarId>? cars, [NotNullWhen(false)] out string? error)
+    {
+        cars = null;
+        error = null;
+        if (request.TelemetryCars is not { } asked)
+        {
+            return true;
+        }
+
+        if (request.IncludeTelemetry == false)
+        {
+            error = "telemetryCars asks for telemetry that includeTelemetry false leaves out: send one or the other.";
+        }
+        else if (asked.Count is 0 or > MostTelemetryCars)
+        {
+            error = $"telemetryCars must name 1 to {MostTelemetryCars} cars (was {asked.Count}); leave it out for every car's telemetry.";
+        }
+        else if (asked.Any(c => !CarId.IsValid(c)))
+        {
+            error = $"'{asked.First(c => !CarId.IsValid(c))}' is not a car: name cars by their racing number, e.g. \"44\".";
+        }
+        else if (asked.Distinct(StringComparer.Ordinal).Count() != asked.Count)
+        {
+            error = "telemetryCars names a car twice.";
+        }
+        else if (race.Location.Format != RecordingFormat.OpenF1Folder)
+        {
+            error = $"'{race.Id}' is a timing-only recording: it has no car telemetry to choose from.";
+        }
+        else if (asked.FirstOrDefault(c => !File.Exists(Path.Combine(race.Location.Path, OpenF1Recording.CarDataFile(new CarId(c))))) is { } missing)
+        {
+            error = $"'{race.Id}' has no telemetry for car {missing}.";
+        }
+
+        if (error is not null)
+        {
+            return false;
+        }
+
+        cars = [.. asked.Select(c => new CarId(c))];
         return true;
     }
 
@@ -261,9 +316,10 @@ public static class SessionsApi
 /// <param name="FromRaceStart">Skip what was recorded before the start; by default true for paced replays, false at full speed.</param>
 /// <param name="IncludeTelemetry">Replay car telemetry too (default true).</param>
 /// <param name="PaceFromLap">With a paced speed: catch up at full speed to the leader's completion of this lap, then play at the speed.</param>
-public sealed record StartSessionRequest(string Race, string? Speed = null, string? SessionId = null, bool? FromRaceStart = null, bool? IncludeTelemetry = null, int? PaceFromLap = null);
+/// <param name="TelemetryCars">Replay only these cars' telemetry (car numbers, e.g. ["1", "11"]: a team's own), timing for the whole field; every car's when absent.</param>
+public sealed record StartSessionRequest(string Race, string? Speed = null, string? SessionId = null, bool? FromRaceStart = null, bool? IncludeTelemetry = null, int? PaceFromLap = null, IReadOnlyList<string>? TelemetryCars = null);
 
-/// <summary>What a checked <see cref="StartSessionRequest"/> asks for: the bundled race, the speed, and the session to replay into.</summary>
-public sealed record ReplayStart(BundledRace Race, ReplaySpeed Speed, SessionId Session);
+/// <summary>What a checked <see cref="StartSessionRequest"/> asks for: the bundled race, the speed, the session to replay into and whose telemetry (null: every car's).</summary>
+public sealed record ReplayStart(BundledRace Race, ReplaySpeed Speed, SessionId Session, IReadOnlyList<CarId>? TelemetryCars = null);
 
 public sealed record SessionListItem(string Id, string Name, string? Source, DateTimeOffset CreatedAt, SessionPhase Phase, int LeaderLap, int? ScheduledLaps);
