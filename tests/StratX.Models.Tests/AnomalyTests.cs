@@ -71,13 +71,13 @@ public class AnomalyTests
         Assert.Equal(AnomalySignals.SpeedTrap, trap.Signals);
         Assert.Contains("speed trap", trap.Reason);
 
-        LapTelemetrySummary Summary(double throttle, double drs) => new()
+        LapTelemetrySummary Summary(double throttle, double drs, int brakes = 8) => new()
         {
             Samples = 300,
             MaxSpeed = 320,
             MeanSpeed = 230,
             FullThrottleShare = throttle,
-            BrakeApplications = 8,
+            BrakeApplications = brakes,
             DrsOpenShare = drs,
             GearChanges = 50,
             MaxRpm = 11800,
@@ -98,6 +98,18 @@ public class AnomalyTests
         Assert.True(pedals.Flag, pedals.Reason);
         Assert.Equal(AnomalySignals.Throttle, pedals.Signals);
         Assert.Contains("full throttle", pedals.Reason);
+
+        // Braking 13 times against 8 on a lap run at pace is the racing (or a tap the samples caught): said, not flagged;
+        // with 0.8 s lost it is flagged.
+        var brakes = laps.Select(l => l with { SpeedTrap = null }).ToList();
+        var braking = brakes.ToDictionary(l => l.LapNumber, l => Summary(0.70, 0.1, l.LapNumber == clear ? 13 : 8));
+        var brakesAtPace = LapAnomalyDetector.Latest(brakes, braking)!;
+        Assert.False(brakesAtPace.Flag, brakesAtPace.Reason);
+        Assert.Equal(AnomalySignals.None, brakesAtPace.Signals);
+        Assert.Contains("13 brake applications against 8, with no time lost: traffic or a fight", brakesAtPace.Reason);
+        var brakesSlower = LapAnomalyDetector.Latest([.. brakes.Select(l => l.LapNumber == clear ? l with { LapTime = median + 0.8 } : l)], braking)!;
+        Assert.True(brakesSlower.Flag, brakesSlower.Reason);
+        Assert.Equal(AnomalySignals.Brakes, brakesSlower.Signals);
     }
 
     private static List<LapCompleted> Car(int round, string car) =>

@@ -44,7 +44,7 @@ public static class LapAnomalyDetector
     /// <summary>A speed drop counts only with at least this much time lost on the lap (seconds) …</summary>
     public const double SpeedDropLapLoss = 0.5;
 
-    /// <summary>… or with DRS open at least this share of the car's recent laps' DRS time (so the drop is not DRS).</summary>
+    /// <summary>… or with DRS open at least this share of the car's recent laps' DRS time (so the drop is not DRS). A changed brake count needs the time lost alone.</summary>
     public const double DrsKept = 0.75;
     public const double ThrottleShareDrop = 0.08;
     public const int ReferenceLaps = 5;
@@ -168,6 +168,7 @@ public static class LapAnomalyDetector
         var speedDropCounts = off >= SpeedDropLapLoss
             || (now is not null && now.DrsOpenShare >= DrsKept * Median([.. recent.Select(t => t.DrsOpenShare)]));
         var speedDropsAtPace = new List<string>();
+        string? brakesAtPace = null;
         if (lap.SpeedTrap is { } trap && reference.Where(l => l.SpeedTrap is not null).Select(l => l.SpeedTrap!.Value).ToList() is { Count: >= MinimumReferenceLaps } traps
             && Median(traps) - trap >= SpeedTrapDrop)
         {
@@ -195,10 +196,20 @@ public static class LapAnomalyDetector
                 reasons.Add(Text($"full throttle {now.FullThrottleShare:P0} of the lap against {throttle:P0}"));
             }
 
+            // Braking more or less often on a lap run at pace is racing (following, defending, lifting and coasting)
+            // or a tap the car data's ~4 Hz samples caught or missed; with time lost it is the car's.
             if (Math.Abs(now.BrakeApplications - brakes) >= Math.Max(3, 0.3 * brakes))
             {
-                signals |= AnomalySignals.Brakes;
-                reasons.Add(Text($"{now.BrakeApplications} brake applications against {brakes:0}"));
+                var text = Text($"{now.BrakeApplications} brake applications against {brakes:0}");
+                if (off >= SpeedDropLapLoss)
+                {
+                    signals |= AnomalySignals.Brakes;
+                    reasons.Add(text);
+                }
+                else
+                {
+                    brakesAtPace = text;
+                }
             }
 
             if (speed - now.MaxSpeed >= SpeedTrapDrop)
@@ -224,10 +235,24 @@ public static class LapAnomalyDetector
         var flag = reasons.Count > 0 && explanation is null;
         var reason = reasons.Count == 0
             ? reference.Count < MinimumReferenceLaps ? "too few clean laps before it to judge"
-            : speedDropsAtPace.Count > 0 ? $"in line with the car's recent laps ({string.Join("; ", speedDropsAtPace)}, with no time lost{(now is null ? "" : " and less DRS")}: DRS or tow)"
+            : speedDropsAtPace.Count > 0 || brakesAtPace is not null ? $"in line with the car's recent laps ({string.Join("; ", AtPace(speedDropsAtPace, brakesAtPace, now is not null))})"
             : "in line with the car's recent laps"
             : explanation is not null ? $"{string.Join("; ", reasons)} — explained: {explanation}" : string.Join("; ", reasons);
         return new LapAnomaly(lap.LapNumber, Math.Round(score, 2), Math.Round(off, 3), flag, explanation is not null, reason, signals);
+    }
+
+    /// <summary>What changed on a lap run at pace, and why that is the racing rather than the car.</summary>
+    private static IEnumerable<string> AtPace(List<string> speedDrops, string? brakes, bool withCarData)
+    {
+        if (speedDrops.Count > 0)
+        {
+            yield return $"{string.Join("; ", speedDrops)}, with no time lost{(withCarData ? " and less DRS" : "")}: DRS or tow";
+        }
+
+        if (brakes is not null)
+        {
+            yield return $"{brakes}, with no time lost: traffic or a fight";
+        }
     }
 
     /// <summary>Why a slow lap is expected, or null.</summary>
