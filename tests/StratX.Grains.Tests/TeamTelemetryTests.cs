@@ -375,21 +375,29 @@ public sealed class TeamTelemetryTests(TeamTelemetryCluster cluster) : IClassFix
         var grain = cluster.Grains.GetGrain<ISessionGrain>(session.ToString());
         async Task<SessionRoster> Replay(params string[]? cars)
         {
-            await grain.StartReplay(new ReplayRequest
+            var request = new ReplayRequest
             {
                 Session = session,
                 Recording = new RecordingLocation { Format = RecordingFormat.OpenF1Folder, Path = TeamTelemetryCluster.ChinaFolder },
                 Speed = 1,
                 TelemetryCars = cars?.Select(c => new CarId(c)).ToList(),
-            });
-            await grain.StopReplay();
-            // The stopped job winds down before the session takes another replay.
+            };
+            // The previous, stopped job winds down on its silo before the session takes another replay.
             var waited = Stopwatch.StartNew();
-            while (await grain.GetIngestion() is { IsFinished: false } && waited.Elapsed < Patience)
+            while (true)
             {
-                await Task.Delay(50, TestContext.Current.CancellationToken);
+                try
+                {
+                    await grain.StartReplay(request);
+                    break;
+                }
+                catch (ReplayAlreadyRunningException) when (waited.Elapsed < Patience)
+                {
+                    await Task.Delay(100, TestContext.Current.CancellationToken);
+                }
             }
 
+            await grain.StopReplay();
             var summary = (await grain.GetSummary())!;
             return new SessionRoster(true, new[] { "1", "4", "11", "44" }.Select(c => new CarId(c)).ToHashSet(), summary.ReplaysTelemetry, summary.ReplayedTelemetryCars?.ToHashSet());
         }

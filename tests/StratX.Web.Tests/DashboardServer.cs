@@ -110,6 +110,8 @@ public sealed class DashboardServer : IAsyncLifetime
     public async Task<(IPage Page, List<string> Errors)> OpenAsync(string path, int width = 1920, int height = 1080)
     {
         var page = await Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, BaseURL = BaseAddress.ToString() });
+        // Playwright's 30 s per action is patience a CI machine starved by the cluster tests beside these can use up.
+        page.SetDefaultTimeout(90_000);
         var errors = new List<string>();
         page.Console += (_, message) =>
         {

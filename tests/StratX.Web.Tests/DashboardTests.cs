@@ -172,7 +172,7 @@ public class DashboardTests(DashboardServer server) : IClassFixture<DashboardSer
         await server.StartReplayAsync("2021-22-abu-dhabi-grand-prix", session, "max", includeTelemetry: false);
 
         await WaitUntil(async () => await page.Locator("#connection").InnerTextAsync() == "Live", "the page did not reconnect");
-        await WaitUntil(async () => (await server.GetAsync($"/api/v1/sessions/{session}")).GetProperty("ingestion").GetProperty("isFinished").GetBoolean(), "the second replay did not finish");
+        await WaitUntil(async () => (await server.GetAsync($"/api/v1/sessions/{session}")).GetProperty("ingestion").GetProperty("isFinished").GetBoolean(), "the second replay did not finish", TimeSpan.FromMinutes(5));
         var classification = await server.GetAsync($"/api/v1/sessions/{session}/classification");
         var expected = classification.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("driverCode").GetString()!).ToList();
         await WaitUntil(async () => (await TowerOrder(page)).SequenceEqual(expected), "after reconnecting the tower does not show the current classification");
@@ -223,7 +223,7 @@ public class DashboardTests(DashboardServer server) : IClassFixture<DashboardSer
             await WaitUntil(
                 async () => await page.EvaluateAsync<int>("() => window.trackLog[window.trackLog.length - 1].lap") >= 33,
                 "the replay did not reach lap 33",
-                TimeSpan.FromMinutes(3));
+                TimeSpan.FromMinutes(5));
         }
         finally
         {
@@ -383,7 +383,9 @@ public class DashboardTests(DashboardServer server) : IClassFixture<DashboardSer
 
     private static async Task WaitUntil(Func<Task<bool>> condition, string failure, TimeSpan? timeout = null)
     {
-        var limit = timeout ?? TimeSpan.FromSeconds(90);
+        // Patience, not a speed target: a CI machine running the cluster tests beside these has been starved for
+        // minutes (a full-speed replay there once took over 90 s).
+        var limit = timeout ?? TimeSpan.FromMinutes(3);
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (!await condition())
         {
