@@ -59,7 +59,7 @@ public static class SessionsApi
             return problem;
         }
 
-        var (race, speed, sessionId, _) = start;
+        var (race, speed, sessionId, telemetryCars) = start;
         var session = new SessionKey(tenants.Current(http), sessionId);
         var limits = await quotas.For(session.Tenant);
         var listing = new SessionListing
@@ -76,7 +76,7 @@ public static class SessionsApi
             Speed = speed.IsMax ? null : speed.Factor,
             FromRaceStart = request.FromRaceStart ?? !speed.IsMax,
             IncludeTelemetry = request.IncludeTelemetry ?? true,
-            TelemetryCars = start.TelemetryCars,
+            TelemetryCars = telemetryCars,
             PaceFromLap = request.PaceFromLap,
             MaxEventsPerSecond = limits.ReplayEventsPerSecond,
         };
@@ -233,9 +233,9 @@ public static class SessionsApi
         {
             error = $"telemetryCars must name 1 to {MostTelemetryCars} cars (was {asked.Count}); leave it out for every car's telemetry.";
         }
-        else if (asked.Any(c => !CarId.IsValid(c)))
+        else if (asked.Where(c => !CarId.IsValid(c)).Take(1).ToList() is [var bad])
         {
-            error = $"'{asked.First(c => !CarId.IsValid(c))}' is not a car: name cars by their racing number, e.g. \"44\".";
+            error = $"'{bad}' is not a car: name cars by their racing number, e.g. \"44\".";
         }
         else if (asked.Distinct(StringComparer.Ordinal).Count() != asked.Count)
         {
